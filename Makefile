@@ -1,0 +1,70 @@
+# The AS education assistant. `make run` to talk to it, `make test` to check everything.
+# Every target installs what it needs first; see README.md.
+
+SHELL := /bin/bash
+include defaults.env
+export
+
+PYTHON ?= python3.10
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+MODEL := models/as-assistant.tar.gz
+# What the trained model depends on. The knowledge base is read at load time, not trained.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
+	$(wildcard components/*.py)
+
+.PHONY: help install system-deps train validate run run-actions shell test test-unit \
+	test-server test-conversations test-nlu clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the pinned project
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip==24.2 setuptools==70.3.0 wheel
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis)
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null)
+
+train: $(MODEL)  ## train the model when it is missing or older than its inputs
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
+
+validate: install  ## check domain, NLU data and rules agree
+	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules
+
+run: train  ## train if needed, then start the action server, Rasa and the demo page
+	scripts/run_servers.sh
+
+run-actions: install  ## only the action server
+	$(RASA) run actions --actions actions --port $(ACTION_PORT)
+
+shell: train  ## chat in the terminal (starts the action server in the background)
+	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+test: validate train test-unit test-server test-conversations test-nlu  ## everything CI runs
+
+test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions
+	$(BIN)/pytest -q tests/unit
+
+test-server: train  ## end-to-end over HTTP: real action server and Rasa server
+	$(BIN)/pytest -q tests/server
+
+test-conversations: train  ## conversation tests: every intent, multi-turn flows
+	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+		--fail-on-prediction-errors --out results/conversations
+
+test-nlu: train  ## held-out NLU set: fails below 90% intent accuracy
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu
+	$(BIN)/python scripts/check_nlu_results.py results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
+
+clean:  ## remove models and results (keeps conversations in var/)
+	rm -rf models results

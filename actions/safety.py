@@ -1,0 +1,24 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_reading import latest_entity_values, latest_text, send
+from assistant.answers import red_flag_reply
+from assistant.knowledge import knowledge_base
+from assistant.red_flags import RedFlagDetector
+
+
+class ActionRedFlag(Action):
+    """Urgent, specific advice for the red flags in the message; it never educates instead."""
+
+    def name(self) -> Text:
+        return "action_red_flag"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        kb = knowledge_base()
+        flags = latest_entity_values(tracker, "red_flag")
+        if not flags:  # flagged by the classifier alone: look again with the rules
+            flags = RedFlagDetector(kb).find(latest_text(tracker))
+        send(dispatcher, red_flag_reply(kb, flags))
+        return []

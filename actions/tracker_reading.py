@@ -1,0 +1,28 @@
+"""Small readers over a Rasa SDK tracker, shared by the actions."""
+from typing import List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.answers import Reply
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def latest_entity_values(tracker: Tracker, entity: str) -> List[str]:
+    return [e["value"] for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    values = latest_entity_values(tracker, entity)
+    return values[0] if values else None
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)

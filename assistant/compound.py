@@ -1,0 +1,26 @@
+"""Two questions in one message: find the second topic so it can be offered, not lost."""
+import re
+from typing import Dict, List, Optional
+
+# A second question usually comes after a "?" or is joined by "and"/"also" + a question word.
+_SECOND_QUESTION = re.compile(
+    r"\?\s*\S.*\?|\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+MIN_SECOND_CONFIDENCE = 0.08
+
+
+def asks_two_questions(text: str) -> bool:
+    return bool(_SECOND_QUESTION.search(text or ""))
+
+
+def second_topic(text: str, ranking: List[Dict], first: str, answerable: set) -> Optional[str]:
+    """The runner-up intent, when the message asks two things and it is a topic we answer."""
+    if not asks_two_questions(text):
+        return None
+    for entry in ranking:
+        name = entry.get("name")
+        if name == first or name not in answerable:
+            continue
+        return name if entry.get("confidence", 0) >= MIN_SECOND_CONFIDENCE else None
+    return None

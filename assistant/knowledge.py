@@ -1,0 +1,358 @@
+"""Load and validate the knowledge base in `data/knowledge/`.
+
+This is the one loader: the action server, the NLU components and the tests all read the
+medical content through `load_knowledge_base()`. Validation is strict on purpose: a missing
+field, an unknown source or an empty answer must stop start-up, naming the file and entry,
+rather than let the assistant say something unreviewed.
+"""
+import datetime
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+
+
+class KnowledgeBaseError(ValueError):
+    """A knowledge file is broken; the message names the file, the entry and the problem."""
+
+    def __init__(self, path: Path, entry: str, problem: str) -> None:
+        self.path, self.entry, self.problem = Path(path), entry, problem
+        where = f"{Path(path).name}" + (f", entry '{entry}'" if entry else "")
+        super().__init__(f"Knowledge base error in {where}: {problem} ({path})")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    trace: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    intent: str
+    title: str
+    answer: str
+    sources: Tuple[Source, ...]
+    reviewed: datetime.date
+    caregiver_answer: Optional[str] = None
+    related: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    id: str
+    name: str
+    words: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    reviewed: datetime.date
+    includes: Tuple[str, ...] = ()
+    path: str = ""
+    next_steps: str = ""
+    time_to_work: str = ""
+    side_effects: str = ""
+
+
+@dataclass(frozen=True)
+class Medication:
+    generic: str
+    brands: Tuple[str, ...]
+    other_names: Tuple[str, ...]
+    drug_class: str
+    given_as: str
+    about: str
+    safety_points: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    reviewed: datetime.date
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """Every name a person may use for this medicine."""
+        return (self.generic.replace("_", " "),) + self.brands + self.other_names
+
+    @property
+    def display_name(self) -> str:
+        generic = self.generic.replace("_", " ")
+        return f"{generic} ({', '.join(self.brands[:2])})" if self.brands else generic
+
+
+# A trigger is a list of groups; a group is a list of phrases. See red_flags.yml.
+Trigger = Tuple[Tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    label: str
+    advice: str
+    sources: Tuple[Source, ...]
+    reviewed: datetime.date
+    triggers: Tuple[Trigger, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    sources: Dict[str, Source]
+    topics: Dict[str, Topic]
+    drug_classes: Dict[str, DrugClass]
+    medications: Dict[str, Medication]
+    red_flags: Dict[str, RedFlag]  # in the order of the file: most urgent first
+    frame: Dict[str, str] = field(default_factory=dict)
+
+    def all_texts(self) -> List[Tuple[str, str]]:
+        """(where, text) for every sentence the knowledge base can put in front of a user."""
+        texts = [(f"frame:{k}", v) for k, v in self.frame.items()]
+        for t in self.topics.values():
+            texts += [(f"topic:{t.intent}", t.answer), (f"topic:{t.intent}:title", t.title)]
+            if t.caregiver_answer:
+                texts.append((f"topic:{t.intent}:caregiver", t.caregiver_answer))
+        for c in self.drug_classes.values():
+            for name in ("path", "next_steps", "time_to_work", "side_effects"):
+                if getattr(c, name):
+                    texts.append((f"class:{c.id}:{name}", getattr(c, name)))
+        for m in self.medications.values():
+            texts += [(f"medication:{m.generic}:about", m.about)]
+            texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
+        for r in self.red_flags.values():
+            texts.append((f"red_flag:{r.id}", r.advice))
+        return texts
+
+    def class_members(self, class_id: str) -> Tuple[str, ...]:
+        """The concrete classes a class word stands for ("biologic" → TNF and IL-17)."""
+        return _members(self.drug_classes, class_id)
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except yaml.YAMLError as e:
+        raise KnowledgeBaseError(path, "", f"not valid YAML: {e}") from e
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError(path, "", "expected a mapping at the top level")
+    return data
+
+
+class _Entry:
+    """Reads one entry's fields, turning every problem into a KnowledgeBaseError."""
+
+    def __init__(self, path: Path, name: str, raw: Any, sources: Dict[str, Source]) -> None:
+        if not isinstance(raw, dict):
+            raise KnowledgeBaseError(path, name, "entry must be a mapping of fields")
+        self.path, self.name, self.raw, self._sources = path, name, raw, sources
+
+    def fail(self, problem: str) -> KnowledgeBaseError:
+        return KnowledgeBaseError(self.path, self.name, problem)
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.raw.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"'{key}' is missing or empty")
+        return " ".join(value.split())
+
+    def texts(self, key: str, required: bool = False) -> Tuple[str, ...]:
+        value = self.raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(f"'{key}' must be a list of non-empty texts")
+        if required and not value:
+            raise self.fail(f"'{key}' must not be empty")
+        return tuple(" ".join(v.split()) for v in value)
+
+    def sources(self) -> Tuple[Source, ...]:
+        ids = self.texts("sources", required=True)
+        unknown = [i for i in ids if i not in self._sources]
+        if unknown:
+            raise self.fail(f"unknown source(s) {unknown}; add them to sources.yml first")
+        return tuple(self._sources[i] for i in ids)
+
+    def reviewed(self) -> datetime.date:
+        value = self.raw.get("reviewed")
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        if not isinstance(value, datetime.date):
+            raise self.fail("'reviewed' must be a date like 2026-11-25")
+        return value
+
+
+def _load_sources(path: Path) -> Dict[str, Source]:
+    raw = _read_yaml(path).get("sources")
+    if not isinstance(raw, dict) or not raw:
+        raise KnowledgeBaseError(path, "", "expected a non-empty 'sources' mapping")
+    sources = {}
+    for sid, fields in raw.items():
+        e = _Entry(path, sid, fields, {})
+        sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"))
+    return sources
+
+
+def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic]:
+    topics: Dict[str, Topic] = {}
+    files = sorted(directory.glob("*.yml"))
+    if not files:
+        raise KnowledgeBaseError(directory, "", "no topic files found")
+    for path in files:
+        raw = _read_yaml(path).get("topics")
+        if not isinstance(raw, dict):
+            raise KnowledgeBaseError(path, "", "expected a 'topics' mapping")
+        for intent, fields in raw.items():
+            if intent in topics:
+                raise KnowledgeBaseError(path, intent, "defined twice")
+            e = _Entry(path, intent, fields, sources)
+            topics[intent] = Topic(
+                intent=intent,
+                title=e.text("title"),
+                answer=e.text("answer"),
+                caregiver_answer=e.text("caregiver_answer", required=False) or None,
+                related=e.texts("related"),
+                sources=e.sources(),
+                reviewed=e.reviewed(),
+            )
+    for t in topics.values():
+        unknown = [r for r in t.related if r not in topics]
+        if unknown:
+            raise KnowledgeBaseError(directory, t.intent, f"'related' names unknown topics {unknown}")
+    return topics
+
+
+def _load_medications(path: Path, sources: Dict[str, Source]):
+    data = _read_yaml(path)
+    classes: Dict[str, DrugClass] = {}
+    for cid, fields in (data.get("drug_classes") or {}).items():
+        e = _Entry(path, cid, fields, sources)
+        includes = e.texts("includes")
+        classes[cid] = DrugClass(
+            id=cid,
+            name=e.text("name"),
+            words=tuple(w.lower() for w in e.texts("words", required=True)),
+            includes=includes,
+            # A group class ("biologic") borrows the texts of its members.
+            path=e.text("path", required=not includes),
+            next_steps=e.text("next_steps", required=not includes),
+            time_to_work=e.text("time_to_work", required=not includes),
+            side_effects=e.text("side_effects", required=not includes),
+            sources=e.sources(),
+            reviewed=e.reviewed(),
+        )
+    if not classes:
+        raise KnowledgeBaseError(path, "", "expected a non-empty 'drug_classes' mapping")
+    for c in classes.values():
+        if any(i not in classes for i in c.includes):
+            raise KnowledgeBaseError(path, c.id, f"'includes' names an unknown class: {c.includes}")
+    meds: Dict[str, Medication] = {}
+    for generic, fields in (data.get("medications") or {}).items():
+        e = _Entry(path, generic, fields, sources)
+        cls = e.text("class")
+        if cls not in classes or classes[cls].includes:
+            raise e.fail(f"'class' must be one of the concrete drug classes, not '{cls}'")
+        meds[generic] = Medication(
+            generic=generic,
+            brands=e.texts("brands"),
+            other_names=e.texts("other_names"),
+            drug_class=cls,
+            given_as=e.text("given_as"),
+            about=e.text("about"),
+            safety_points=e.texts("safety_points", required=True),
+            sources=e.sources(),
+            reviewed=e.reviewed(),
+        )
+    if not meds:
+        raise KnowledgeBaseError(path, "", "expected a non-empty 'medications' mapping")
+    return classes, meds
+
+
+def _load_red_flags(path: Path, sources, classes, meds) -> Dict[str, RedFlag]:
+    raw = _read_yaml(path).get("red_flags")
+    if not isinstance(raw, dict) or not raw:
+        raise KnowledgeBaseError(path, "", "expected a non-empty 'red_flags' mapping")
+
+    def names_of_classes(e: _Entry, class_ids: Any) -> Tuple[str, ...]:
+        if not isinstance(class_ids, list) or any(c not in classes for c in class_ids):
+            raise e.fail(f"'drug_classes' in a trigger must list known classes, got {class_ids}")
+        concrete = {m for c in class_ids for m in _members(classes, c)}
+        words = [w for c in class_ids for w in classes[c].words]
+        return tuple(words + [n.lower() for m in meds.values() if m.drug_class in concrete for n in m.names])
+
+    flags = {}
+    for fid, fields in raw.items():
+        e = _Entry(path, fid, fields, sources)
+        triggers = []
+        for trigger in fields.get("triggers") or []:
+            if not isinstance(trigger, list) or not trigger:
+                raise e.fail("each trigger must be a non-empty list of phrase groups")
+            groups = []
+            for group in trigger:
+                if isinstance(group, dict):
+                    groups.append(names_of_classes(e, group.get("drug_classes")))
+                elif isinstance(group, list) and group and all(isinstance(p, str) and p.strip() for p in group):
+                    groups.append(tuple(p.lower().strip() for p in group))
+                else:
+                    raise e.fail(f"a trigger group must be a list of phrases or {{drug_classes: [...]}}, got {group!r}")
+            triggers.append(tuple(groups))
+        if not triggers:
+            raise e.fail("'triggers' is missing or empty")
+        flags[fid] = RedFlag(
+            id=fid, label=e.text("label"), advice=e.text("advice"),
+            sources=e.sources(), reviewed=e.reviewed(), triggers=tuple(triggers),
+        )
+    return flags
+
+
+def _members(classes: Dict[str, DrugClass], cid: str) -> Tuple[str, ...]:
+    inc = classes[cid].includes
+    return (cid,) if not inc else tuple(m for i in inc for m in _members(classes, i))
+
+
+def _load_frame(path: Path) -> Dict[str, str]:
+    raw = _read_yaml(path).get("frame")
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError(path, "", "expected a 'frame' mapping")
+    frame = {}
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip():
+            raise KnowledgeBaseError(path, key, "must be a non-empty text")
+        frame[key] = " ".join(value.split())
+    missing = REQUIRED_FRAME - set(frame)
+    if missing:
+        raise KnowledgeBaseError(path, "", f"missing frame sentences {sorted(missing)}")
+    return frame
+
+
+# The sentences the renderer puts around answers; see answer_frame.yml.
+REQUIRED_FRAME = {
+    "source_prefix", "referral", "referral_caregiver", "caregiver_intro",
+    "dose_mentioned", "second_question", "red_flag_intro", "red_flag_unspecified",
+    "medication_intro", "medication_given_as", "medication_safety", "medication_path",
+    "medication_next", "medication_side_effects", "medication_time_to_work",
+    "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
+}
+
+
+def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
+    """Read and validate every knowledge file; raise KnowledgeBaseError on the first problem."""
+    d = Path(directory or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
+    for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml"):
+        if not (d / name).is_file():
+            raise KnowledgeBaseError(d / name, "", "file is missing")
+    sources = _load_sources(d / "sources.yml")
+    topics = _load_topics(d / "topics", sources)
+    classes, meds = _load_medications(d / "medications.yml", sources)
+    red_flags = _load_red_flags(d / "red_flags.yml", sources, classes, meds)
+    frame = _load_frame(d / "answer_frame.yml")
+    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame)
+
+
+@functools.lru_cache(maxsize=None)
+def knowledge_base() -> KnowledgeBase:
+    """The validated knowledge base of this process, loaded once."""
+    return load_knowledge_base()

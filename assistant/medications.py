@@ -1,0 +1,44 @@
+"""Find medicine names and class words in a message, using the catalog's names only."""
+from dataclasses import dataclass
+from typing import List, Optional
+
+from spacy.util import filter_spans
+
+from assistant.knowledge import KnowledgeBase
+from assistant.phrase_matching import build_matcher, make_doc
+
+CLASS_PREFIX = "class:"
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str  # "medication" or "drug_class"
+    value: str  # the generic name or the class id
+    start: int  # character offsets in the message
+    end: int
+    text: str
+
+
+class MedicationFinder:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        phrases = [(m.generic, n) for m in kb.medications.values() for n in m.names]
+        phrases += [(CLASS_PREFIX + c.id, w) for c in kb.drug_classes.values() for w in c.words]
+        self._matcher = build_matcher(phrases)
+
+    def find(self, text: str) -> List[Mention]:
+        doc = make_doc(text)
+        matches = self._matcher(doc, as_spans=True)
+        mentions = []
+        # Longest match wins where names overlap ("simponi aria" over "simponi").
+        for span in filter_spans(matches):
+            label = span.label_
+            is_class = label.startswith(CLASS_PREFIX)
+            mentions.append(Mention(
+                entity="drug_class" if is_class else "medication",
+                value=label[len(CLASS_PREFIX):] if is_class else label,
+                start=span.start_char, end=span.end_char, text=span.text,
+            ))
+        return mentions
+
+    def first_medication(self, text: str) -> Optional[str]:
+        return next((m.value for m in self.find(text) if m.entity == "medication"), None)

@@ -1,0 +1,58 @@
+"""Turn plain phrases from the knowledge base into spaCy token patterns.
+
+Medicine names and red-flag phrases are written once, as text, in `data/knowledge/`; both
+recognisers build their patterns here, so typo tolerance works the same everywhere.
+"""
+import functools
+from typing import Dict, Iterable, List, Tuple
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+
+@functools.lru_cache(maxsize=None)
+def blank_english() -> Language:
+    """A blank English pipeline: tokenizer only, nothing downloaded."""
+    return spacy.blank("en")
+
+
+def allowed_edits(word: str) -> int:
+    """How many typos a word of this length may carry and still match.
+
+    Short words get none: "aleve" is one letter from "alive", "hulio" from "hello".
+    Six to eight letters allow one ("humera", "enbral", "cosentix"); nine or more allow
+    two ("ibuprofin", "methotrexat"). Words with digits ("il-17") must match exactly.
+    """
+    if not word.isalpha() or len(word) <= 5:
+        return 0
+    return 1 if len(word) <= 8 else 2
+
+
+def token_pattern(phrase: str) -> List[Dict]:
+    """The Matcher pattern for a phrase: one dict per token, fuzzy where the length allows."""
+    pattern = []
+    for token in blank_english().make_doc(phrase.lower()):
+        if token.is_space:
+            continue
+        edits = allowed_edits(token.text)
+        pattern.append({"LOWER": {f"FUZZY{edits}": token.text}} if edits else {"LOWER": token.text})
+    return pattern
+
+
+def build_matcher(labelled_phrases: Iterable[Tuple[str, str]]) -> Matcher:
+    """A Matcher with one rule per label, from (label, phrase) pairs."""
+    by_label: Dict[str, List[List[Dict]]] = {}
+    for label, phrase in labelled_phrases:
+        pattern = token_pattern(phrase)
+        if pattern:
+            by_label.setdefault(label, []).append(pattern)
+    matcher = Matcher(blank_english().vocab)
+    for label, patterns in by_label.items():
+        matcher.add(label, patterns)
+    return matcher
+
+
+def make_doc(text: str) -> Doc:
+    return blank_english().make_doc(text)

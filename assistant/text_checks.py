@@ -1,0 +1,39 @@
+"""Patterns the assistant uses to read messages and to check its own texts.
+
+The same dose pattern finds a dose inside a user's question (so the answer can say it will
+not judge it) and, in the tests, proves no text the assistant can send contains one.
+"""
+import re
+from typing import Optional
+
+_NUMBER = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half|a couple of)"
+_UNIT = (
+    r"(?:mg|mcg|µg|g|ml|milligrams?|micrograms?|grams?|tablets?|pills?|capsules?|tabs?|caps?|"
+    r"units?|iu|doses?|injections?|shots?|puffs?)"
+)
+_FREQUENCY = r"(?:times?|x)\s*(?:a|an|per|every|each)?\s*(?:day|daily|week|weekly|month|night)"
+DOSE_PATTERN = re.compile(
+    rf"\b{_NUMBER}\s*(?:-\s*)?(?:{_UNIT}\b|{_FREQUENCY}\b)|\b\d+\s*(?:mg|mcg|ml)", re.IGNORECASE
+)
+
+# Advice to stop or change a medicine, as it would be phrased affirmatively.
+_CHANGE_ADVICE = re.compile(
+    r"\b(?:you|they|he|she)\s+(?:can|could|should|may|might)\s+(?:safely\s+|just\s+)?"
+    r"(?:stop|skip|pause|double|switch|come off|cut down|halve|reduce|increase)\b"
+    r"|\b(?:it is|it's|its)\s+(?:safe|fine|ok|okay)\s+to\s+(?:stop|skip|pause|double|switch|come off)\b"
+    r"|\b(?:stop|skip|pause|double)\s+(?:taking\s+)?(?:your|the|their|his|her)\s+(?:medicine|medication|dose|tablets|pills|injection)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|never|don't|do not|doesn't|can't|cannot|won't|no)\b[^.]{0,40}$", re.IGNORECASE)
+
+
+def mentions_dose(text: str) -> bool:
+    return bool(DOSE_PATTERN.search(text or ""))
+
+
+def advises_medicine_change(text: str) -> Optional[str]:
+    """The phrase that tells someone to stop or change a medicine, if the text has one."""
+    for match in _CHANGE_ADVICE.finditer(text):
+        if not _NEGATION.search(text[: match.start()]):
+            return match.group(0)
+    return None

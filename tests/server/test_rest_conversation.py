@@ -1,0 +1,49 @@
+"""Over the REST webhook, as a website or a clinic's integration talks to the assistant."""
+import uuid
+
+from assistant.knowledge import knowledge_base
+
+
+def new_sender():
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def test_bme_question_gets_answer_source_and_referral(servers):
+    kb = knowledge_base()
+    sender = new_sender()
+    reply = servers.text(sender, "what is bone marrow edema?")
+    assert kb.frame["caregiver_intro"].split("{")[0] not in reply
+    assert kb.topics["ask_bme_definition"].answer in reply
+    assert "Source: " in reply
+    assert reply.rstrip().endswith(kb.frame["referral"])
+
+
+def test_every_conversation_starts_with_the_notice(servers):
+    messages = servers.say(new_sender(), "hello")
+    assert "not medical advice" in messages[0]["text"]
+
+
+def test_parse_reports_intent_and_medication(servers):
+    parsed = servers.parse("what is Humira")
+    assert parsed["intent"]["name"] == "ask_drug_info"
+    assert {"entity": "medication", "value": "adalimumab"}.items() <= parsed["entities"][0].items()
+
+
+def test_follow_up_is_about_the_last_medicine(servers):
+    sender = new_sender()
+    servers.text(sender, "tell me about Enbrel")
+    reply = servers.text(sender, "what are its side effects?")
+    assert "Etanercept" in reply
+
+
+def test_restart_loses_no_turn(servers):
+    sender = new_sender()
+    servers.text(sender, "what is bone marrow oedema")
+    servers.stop_rasa()
+    servers.start_rasa()
+    servers.text(sender, "and how is it treated?")
+    import requests
+
+    events = requests.get(f"{servers.url}/conversations/{sender}/tracker", timeout=30).json()["events"]
+    user_texts = [e["text"] for e in events if e["event"] == "user"]
+    assert user_texts == ["what is bone marrow oedema", "and how is it treated?"]

@@ -1,0 +1,116 @@
+"""Start the real action server and Rasa server on free ports, for end-to-end tests."""
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import requests
+
+from scripts.settings import environment
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "as-assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: server exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not come up in {timeout}s")
+
+
+class Servers:
+    """An action server and a Rasa server sharing one tracker store; each can be restarted."""
+
+    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, api: bool = True) -> None:
+        self.workdir = workdir
+        self.action_port, self.rasa_port = free_port(), free_port()
+        self.api = api
+        self.env = environment(
+            ACTION_PORT=str(self.action_port),
+            RASA_PORT=str(self.rasa_port),
+            TRACKER_STORE_URL=f"sqlite:///{workdir / 'conversations.db'}",
+            **(env or {}),
+        )
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _start(self, name: str, args: List[str]) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "ab")
+        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self.actions = self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                               "--port", str(self.action_port)])
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions)
+
+    def start_rasa(self) -> None:
+        args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--interface", "127.0.0.1"]
+        if self.api:
+            args.append("--enable-api")
+        self.rasa = self._start("rasa", args)
+        wait_until_up(self.url + "/", self.rasa)
+
+    @staticmethod
+    def _stop(process: Optional[subprocess.Popen]) -> None:
+        if process and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+
+    def stop_rasa(self) -> None:
+        self._stop(self.rasa)
+
+    def stop(self) -> None:
+        self.stop_rasa()
+        self.stop_actions()
+
+    def say(self, sender: str, message: str, timeout: float = 60) -> List[Dict]:
+        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                          timeout=timeout)
+        r.raise_for_status()
+        return r.json()
+
+    def text(self, sender: str, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(sender, message))
+
+    def parse(self, text: str) -> Dict:
+        return requests.post(f"{self.url}/model/parse", json={"text": text}, timeout=30).json()
+
+
+@contextmanager
+def running_servers(workdir: Path, **kwargs) -> Iterator[Servers]:
+    servers = Servers(workdir, **kwargs)
+    try:
+        servers.start_actions()
+        servers.start_rasa()
+        yield servers
+    finally:
+        servers.stop()

@@ -1,0 +1,95 @@
+"""Actions, run as the action server runs them: a tracker in, messages and events out."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer
+from actions.fallback import ActionDidYouMean
+from actions.safety import ActionRedFlag
+
+
+def make_tracker(text, intent, entities=(), slots=None, ranking=None, events=()):
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": list(entities),
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+    }
+    return Tracker("test-user", slots or {}, message, list(events), False, None, {}, "action_listen")
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def test_answer_has_knowledge_source_and_referral(kb):
+    messages, events = run(ActionAnswer(), make_tracker("what is bone marrow oedema?", "ask_bme_definition"))
+    text = messages[0]["text"]
+    assert kb.topics["ask_bme_definition"].answer in text
+    assert "Source: " in text and text.rstrip().endswith(kb.frame["referral"])
+    assert {"event": "slot", "name": "topics_discussed", "value": ["ask_bme_definition"], "timestamp": None} in events
+
+
+def test_medication_follow_up_uses_the_slot(kb):
+    tracker = make_tracker("what are its side effects?", "ask_drug_side_effects", slots={"medication": "etanercept"})
+    messages, _ = run(ActionAnswer(), tracker)
+    assert "Etanercept" in messages[0]["text"] and "Source: " in messages[0]["text"]
+
+
+def test_named_medicine_wins_over_the_slot(kb):
+    entities = [{"entity": "medication", "value": "secukinumab"}]
+    tracker = make_tracker("what is cosentyx", "ask_drug_info", entities, slots={"medication": "etanercept"})
+    messages, events = run(ActionAnswer(), tracker)
+    assert "Secukinumab" in messages[0]["text"]
+    assert {"event": "slot", "name": "medication", "value": "secukinumab", "timestamp": None} in events
+
+
+def test_caregiver_is_addressed_as_caregiver(kb):
+    messages, events = run(ActionAnswer(), make_tracker("my son has AS, how is bme treated", "ask_bme_treatment"))
+    assert "your son" in messages[0]["text"]
+    assert {"event": "slot", "name": "care_recipient", "value": "your son", "timestamp": None} in events
+
+
+def test_dose_inside_a_question_is_not_judged(kb):
+    text = "I take 2 tablets of Celebrex a day, will it hurt my kidneys?"
+    messages, _ = run(ActionAnswer(), make_tracker(text, "ask_nsaid_side_effects"))
+    reply = messages[0]["text"]
+    assert kb.frame["dose_mentioned"] in reply
+    assert "2 tablets" not in reply
+
+
+def test_two_questions_offer_the_second(kb):
+    ranking = [{"name": "ask_bme_definition", "confidence": 0.55}, {"name": "ask_bme_treatment", "confidence": 0.35}]
+    tracker = make_tracker("What is BME? And how is it treated?", "ask_bme_definition", ranking=ranking)
+    messages, _ = run(ActionAnswer(), tracker)
+    assert messages[0]["buttons"][0] == {"title": kb.topics["ask_bme_treatment"].title, "payload": "/ask_bme_treatment"}
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("my wife suddenly can't see out of one eye", "eye_emergency"),
+    ("i have crushing chest pain", "chest_breathing"),
+])
+def test_red_flag_gives_the_specific_advice(kb, text, flag):
+    entities = [{"entity": "red_flag", "value": flag}]
+    messages, _ = run(ActionRedFlag(), make_tracker(text, "report_red_flag", entities))
+    assert kb.red_flags[flag].advice in messages[0]["text"]
+
+
+def test_red_flag_from_the_classifier_alone_is_rechecked_by_rules(kb):
+    messages, _ = run(ActionRedFlag(), make_tracker("I fell down the stairs and my neck hurts", "report_red_flag"))
+    assert kb.red_flags["fall_spine_injury"].advice in messages[0]["text"]
+
+
+def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_bme_cause", "confidence": 0.3},
+               {"name": "ask_bme_definition", "confidence": 0.2}]
+    messages, _ = run(ActionDidYouMean(), make_tracker("bone thing?", "nlu_fallback", ranking=ranking))
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[:2] == [kb.topics["ask_bme_cause"].title, kb.topics["ask_bme_definition"].title]
+    previous = [{"event": "action", "name": "action_did_you_mean"}, {"event": "action", "name": "action_listen"}]
+    messages, _ = run(ActionDidYouMean(), make_tracker("hmm", "nlu_fallback", ranking=ranking, events=previous))
+    assert messages[0]["response"] == "utter_rephrase"

@@ -1,0 +1,49 @@
+"""Caregiver detection, language notice, and two-question detection."""
+import pytest
+
+from assistant.caregiver import care_recipient
+from assistant.compound import asks_two_questions, second_topic
+from assistant.language import looks_non_english
+
+
+@pytest.mark.parametrize("text, person", [
+    ("my son has AS, what is bone marrow edema?", "your son"),
+    ("My wife suddenly has heel pain", "your wife"),
+    ("our daughter was just diagnosed", "your daughter"),
+    ("my 22 year old son is on Humira", "your son"),
+    ("what is AS?", None),
+    ("my wife said I should ask about my back", None),
+    ("I have had AS for ten years", None),
+])
+def test_care_recipient(text, person):
+    assert care_recipient(text) == person
+
+
+@pytest.mark.parametrize("text", [
+    "¿Qué es la espondilitis anquilosante?", "Was hilft gegen Rückenschmerzen bei Morbus Bechterew?",
+    "Bonjour, j'ai mal au dos depuis des années, est-ce que c'est grave?", "强直性脊柱炎是什么",
+    "ما هو التهاب الفقار اللاصق", "Что такое анкилозирующий спондилит?",
+])
+def test_other_languages_are_noticed(text):
+    assert looks_non_english(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what is bme", "hi", "ok", "wat is osteoperosis", "is humira a biologic?", "👍", "Merci",
+    "my back hurts in the morning and at night, is that AS?", "que", "I'm on Enbrel",
+])
+def test_english_and_short_messages_are_not_flagged(text):
+    assert not looks_non_english(text)
+
+
+def test_two_questions():
+    assert asks_two_questions("What is BME? And how is it treated?")
+    assert asks_two_questions("what is bme and how is it treated")
+    assert not asks_two_questions("what is bone marrow edema?")
+
+
+def test_second_topic_uses_the_runner_up_only_for_two_questions():
+    ranking = [{"name": "ask_bme_definition", "confidence": 0.6}, {"name": "ask_bme_treatment", "confidence": 0.3}]
+    topics = {"ask_bme_definition", "ask_bme_treatment"}
+    assert second_topic("What is BME? How is it treated?", ranking, "ask_bme_definition", topics) == "ask_bme_treatment"
+    assert second_topic("What is BME?", ranking, "ask_bme_definition", topics) is None
