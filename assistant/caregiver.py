@@ -9,7 +9,7 @@ _RELATIONS = (
 )
 # "my son has AS" is about the son; "my wife said I should ask" is still about the writer.
 _ON_BEHALF = re.compile(
-    rf"\b(?:my|our)\s+(?:\w+\s+)?({_RELATIONS})\b(?!\s+(?:says|said|told|thinks|thought|wants|asked|suggested))",
+    rf"\b(?:my|our)\s+(?:[\w-]+\s+){{0,3}}({_RELATIONS})\b(?!\s+(?:says|said|told|thinks|thought|wants|asked|suggested))",
     re.IGNORECASE,
 )
 

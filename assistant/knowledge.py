@@ -198,6 +198,7 @@ def _load_sources(path: Path) -> Dict[str, Source]:
 
 def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic]:
     topics: Dict[str, Topic] = {}
+    defined_in: Dict[str, Path] = {}
     files = sorted(directory.glob("*.yml"))
     if not files:
         raise KnowledgeBaseError(directory, "", "no topic files found")
@@ -209,6 +210,7 @@ def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic
             if intent in topics:
                 raise KnowledgeBaseError(path, intent, "defined twice")
             e = _Entry(path, intent, fields, sources)
+            defined_in[intent] = path
             topics[intent] = Topic(
                 intent=intent,
                 title=e.text("title"),
@@ -221,7 +223,7 @@ def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic
     for t in topics.values():
         unknown = [r for r in t.related if r not in topics]
         if unknown:
-            raise KnowledgeBaseError(directory, t.intent, f"'related' names unknown topics {unknown}")
+            raise KnowledgeBaseError(defined_in[t.intent], t.intent, f"'related' names unknown topics {unknown}")
     return topics
 
 

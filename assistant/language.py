@@ -17,7 +17,7 @@ _OTHER = set(
     # Spanish, French, German, Portuguese, Italian, Dutch, Turkish function words.
     "el la los las un una unos es son está estoy tengo que qué por para con como cómo pero muy "
     "le les des est je suis j'ai une du avec pour pas mais dans qui quoi comment "
-    "der die das ist ich bin habe nicht und mit ein eine für wie was warum auch sehr "
+    "der die das ist ich bin habe nicht und mit ein eine für wie warum auch sehr gegen bei hilft mein meine kann "
     "o os um uma não com para é estou tenho do da dos das mas "
     "il lo gli è sono ho non per che di mi della come perché "
     "de het een ik ben heb niet en met voor wat hoe "

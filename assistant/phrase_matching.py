@@ -55,4 +55,5 @@ def build_matcher(labelled_phrases: Iterable[Tuple[str, str]]) -> Matcher:
 
 
 def make_doc(text: str) -> Doc:
-    return blank_english().make_doc(text)
+    # Phone keyboards type curly apostrophes; "can’t" must tokenise like "can't".
+    return blank_english().make_doc(text.replace("\u2019", "'").replace("\u2018", "'"))

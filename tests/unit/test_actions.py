@@ -92,4 +92,4 @@ def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
     assert titles[:2] == [kb.topics["ask_bme_cause"].title, kb.topics["ask_bme_definition"].title]
     previous = [{"event": "action", "name": "action_did_you_mean"}, {"event": "action", "name": "action_listen"}]
     messages, _ = run(ActionDidYouMean(), make_tracker("hmm", "nlu_fallback", ranking=ranking, events=previous))
-    assert messages[0]["response"] == "utter_rephrase"
+    assert messages[0]["text"] == kb.frame["rephrase"]
