@@ -1,0 +1,19 @@
+"""Find the question in a long, story-like message.
+
+People write "My son, 22, was just diagnosed... we were told it runs in families... should
+we all be tested?". The story names many topics; the question says which one is asked. The
+focus is every sentence that ends with "?", or the last sentence when none does.
+"""
+import re
+from typing import List, Tuple
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+
+def focus_spans(text: str) -> List[Tuple[int, int]]:
+    """Character spans of the question part; the whole text when it is one sentence."""
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    if len(sentences) <= 1:
+        return [(0, len(text))]
+    questions = [s for s in sentences if text[s[0]:s[1]].rstrip().endswith("?")]
+    return questions or [sentences[-1]]

@@ -1,0 +1,30 @@
+from typing import List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.question_focus import focus_spans
+
+FOCUS_PREFIX = "q__"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class QuestionFocusTokenizer(WhitespaceTokenizer):
+    """Whitespace tokens, plus a marked copy of the tokens in the question part.
+
+    The classifier then learns mostly from the marked words, which in a short message are
+    all of them, and in a long story are only the question's: a story about pain and scans
+    that ends "is it inherited?" is classified by "is it inherited?".
+    """
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        tokens = super().tokenize(message, attribute)
+        if attribute != TEXT or not tokens:
+            return tokens
+        spans = focus_spans(message.get(TEXT))
+        focus = [Token(FOCUS_PREFIX + t.text, t.start, t.end) for t in tokens
+                 if any(start <= t.start < end for start, end in spans)]
+        return tokens + focus
