@@ -15,7 +15,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py)
 
 .PHONY: help install system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu clean
+	test-server test-conversations test-nlu test-browser clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -50,7 +50,7 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-test: validate train test-unit test-server test-conversations test-nlu  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser  ## everything CI runs
 
 test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions
 	$(BIN)/pytest -q tests/unit
@@ -63,8 +63,12 @@ test-conversations: train  ## conversation tests: every intent, multi-turn flows
 		--fail-on-prediction-errors --out results/conversations
 
 test-nlu: train  ## held-out NLU set: fails below 90% intent accuracy
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu --successes
 	$(BIN)/python scripts/check_nlu_results.py results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
+	$(BIN)/python scripts/tune_fallback.py results/nlu > results/nlu/fallback_thresholds.md
+
+test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
+	$(BIN)/pytest -q tests/browser
 
 clean:  ## remove models and results (keeps conversations in var/)
 	rm -rf models results

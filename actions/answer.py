@@ -8,7 +8,39 @@ from actions.tracker_reading import latest_entity, latest_intent, latest_text, s
 from assistant.answers import button, educational_reply
 from assistant.caregiver import care_recipient
 from assistant.compound import second_topic
+from assistant.follow_up import resolve_follow_up
 from assistant.knowledge import knowledge_base
+
+
+def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """Answer the latest educational question; return the slot events that remember it.
+
+    Used by the answer action and by the checklist, which answers questions mid-form.
+    """
+    kb = knowledge_base()
+    text = latest_text(tracker)
+    discussed = list(tracker.get_slot("topics_discussed") or [])
+    intent = resolve_follow_up(latest_intent(tracker), text, tracker.get_slot("last_topic"))
+    if intent not in kb.topics:  # a rule sent an intent with no entry: say what we cover
+        dispatcher.utter_message(response="utter_capabilities")
+        return []
+    medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
+    drug_class = latest_entity(tracker, "drug_class")
+    person = care_recipient(text) or tracker.get_slot("care_recipient")
+    reply = educational_reply(kb, intent, text, medication, drug_class, person)
+    second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics))
+    if second:
+        reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
+        reply.buttons = [button(kb.topics[second].title, second)] + reply.buttons
+    send(dispatcher, reply)
+    events = [SlotSet("last_topic", intent)]
+    if intent not in discussed:
+        events.append(SlotSet("topics_discussed", discussed + [intent]))
+    if person:
+        events.append(SlotSet("care_recipient", person))
+    if medication:
+        events.append(SlotSet("medication", medication))
+    return events
 
 
 class ActionAnswer(Action):
@@ -18,24 +50,4 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        kb = knowledge_base()
-        intent, text = latest_intent(tracker), latest_text(tracker)
-        medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
-        drug_class = latest_entity(tracker, "drug_class")
-        person = care_recipient(text) or tracker.get_slot("care_recipient")
-        if intent not in kb.topics:  # a rule sent an intent with no entry: say what we cover
-            dispatcher.utter_message(response="utter_capabilities")
-            return []
-        reply = educational_reply(kb, intent, text, medication, drug_class, person)
-        second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics))
-        if second:
-            reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
-            reply.buttons = [button(kb.topics[second].title, second)] + reply.buttons
-        send(dispatcher, reply)
-        discussed = list(tracker.get_slot("topics_discussed") or [])
-        events = [SlotSet("topics_discussed", discussed + [reply.topic])] if reply.topic not in discussed else []
-        if person:
-            events.append(SlotSet("care_recipient", person))
-        if medication:
-            events.append(SlotSet("medication", medication))
-        return events
+        return answer_turn(dispatcher, tracker)

@@ -28,7 +28,6 @@ NO_DOSE_NOTE = {"ask_dosage", "ask_stop_medication"}
 class Reply:
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
-    topic: Optional[str] = None  # the knowledge entry answered, for the appointment list
 
 
 def button(title: str, intent: str) -> Dict[str, str]:
@@ -42,7 +41,6 @@ def render(
     person: Optional[str] = None,
     notes: Sequence[str] = (),
     buttons: Sequence[Dict[str, str]] = (),
-    topic: Optional[str] = None,
 ) -> Reply:
     """Body, then any notes, then "Source: ...", then the rheumatologist pointer, last."""
     f = kb.frame
@@ -52,14 +50,14 @@ def render(
     paragraphs += list(notes)
     paragraphs.append(f"{f['source_prefix']} {'; '.join(names)}.")
     paragraphs.append(f["referral_caregiver"] if person else f["referral"])
-    return Reply("\n\n".join(paragraphs), list(buttons), topic)
+    return Reply("\n\n".join(paragraphs), list(buttons))
 
 
 def topic_reply(kb: KnowledgeBase, intent: str, person: Optional[str] = None, notes=()) -> Reply:
     topic = kb.topics[intent]
     answer = topic.caregiver_answer if person and topic.caregiver_answer else topic.answer
     buttons = [button(kb.topics[r].title, r) for r in topic.related]
-    return render(kb, [answer], topic.sources, person, notes, buttons, topic=intent)
+    return render(kb, [answer], topic.sources, person, notes, buttons)
 
 
 def _class_text(kb: KnowledgeBase, cls: DrugClass, name: str) -> str:
@@ -88,7 +86,7 @@ def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=Non
     sources = list(med.sources) + list(cls.sources)
     buttons = [button(kb.topics[t].title, t) for t in ("ask_drug_side_effects", "ask_time_to_work")
                if t != intent and t in kb.topics]
-    return render(kb, parts, sources, person, notes, buttons, topic=f"medication:{med.generic}")
+    return render(kb, parts, sources, person, notes, buttons)
 
 
 def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, notes=()) -> Reply:
@@ -97,7 +95,7 @@ def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, note
     if field_name is None:
         return topic_reply(kb, CLASS_TOPICS.get(class_id, intent), person, notes)
     text = kb.frame["class_intro"].format(class_name=cls.name) + " " + _class_text(kb, cls, field_name)
-    return render(kb, [text], cls.sources, person, notes, topic=f"class:{class_id}")
+    return render(kb, [text], cls.sources, person, notes)
 
 
 def educational_reply(
@@ -123,6 +121,6 @@ def red_flag_reply(kb: KnowledgeBase, flag_ids: Sequence[str]) -> Reply:
     flags = [kb.red_flags[i] for i in flag_ids if i in kb.red_flags]
     if not flags:
         all_sources = [s for flag in kb.red_flags.values() for s in flag.sources]
-        return render(kb, [kb.frame["red_flag_unspecified"]], all_sources, topic="red_flag")
+        return render(kb, [kb.frame["red_flag_unspecified"]], all_sources)
     parts = [kb.frame["red_flag_intro"]] + [flag.advice for flag in flags]
-    return render(kb, parts, [s for flag in flags for s in flag.sources], topic="red_flag")
+    return render(kb, parts, [s for flag in flags for s in flag.sources])

@@ -8,7 +8,7 @@ rather than let the assistant say something unreviewed.
 import datetime
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -97,13 +97,44 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
+class ChecklistFactor:
+    slot: str
+    question: str
+    caregiver_question: str
+    label: str
+    why: str
+    sources: Tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    intro_topic: str
+    factors: Tuple[ChecklistFactor, ...]
+    texts: Dict[str, str]  # summary_intro, summary_none, scan_question, no_score, ...
+    scan_sources: Tuple[Source, ...]
+    answers: Dict[str, str]  # answer value -> button title
+
+
+@dataclass(frozen=True)
+class AppointmentQuestions:
+    intro: str
+    general: Tuple[str, ...]
+    topics: Dict[str, str]
+    topic_default: str
+    medication: str
+    checklist: str
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     sources: Dict[str, Source]
     topics: Dict[str, Topic]
     drug_classes: Dict[str, DrugClass]
     medications: Dict[str, Medication]
     red_flags: Dict[str, RedFlag]  # in the order of the file: most urgent first
-    frame: Dict[str, str] = field(default_factory=dict)
+    frame: Dict[str, str]
+    checklist: Checklist
+    appointment: AppointmentQuestions
 
     def all_texts(self) -> List[Tuple[str, str]]:
         """(where, text) for every sentence the knowledge base can put in front of a user."""
@@ -121,6 +152,12 @@ class KnowledgeBase:
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
         for r in self.red_flags.values():
             texts.append((f"red_flag:{r.id}", r.advice))
+        texts += [(f"checklist:{f.slot}", t) for f in self.checklist.factors
+                  for t in (f.question, f.caregiver_question, f.why)]
+        texts += [(f"checklist:{k}", v) for k, v in self.checklist.texts.items()]
+        a = self.appointment
+        texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
+                                                a.medication, a.checklist)]
         return texts
 
     def class_members(self, class_id: str) -> Tuple[str, ...]:
@@ -340,10 +377,48 @@ REQUIRED_FRAME = {
 }
 
 
+CHECKLIST_TEXTS = ("summary_intro", "summary_none", "summary_not_sure", "scan_question", "no_score",
+                   "unclear_help", "stopped")
+
+
+def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, Topic]) -> Checklist:
+    raw = _read_yaml(path).get("checklist")
+    e = _Entry(path, "checklist", raw, sources)
+    intro = e.text("intro_topic")
+    if intro not in topics:
+        raise e.fail(f"'intro_topic' names an unknown topic '{intro}'")
+    factors = []
+    for i, item in enumerate(raw.get("factors") or []):
+        f = _Entry(path, f"factors[{i}]", item, sources)
+        factors.append(ChecklistFactor(f.text("slot"), f.text("question"), f.text("caregiver_question"),
+                                       f.text("label"), f.text("why"), f.sources()))
+    if not factors:
+        raise e.fail("'factors' is missing or empty")
+    texts = {k: e.text(k) for k in CHECKLIST_TEXTS}
+    scan_sources = _Entry(path, "checklist", {"sources": raw.get("scan_sources")}, sources).sources()
+    answers = raw.get("answers")
+    if not isinstance(answers, dict) or set(answers) != {"yes", "no", "not_sure"}:
+        raise e.fail("'answers' must give button titles for yes, no and not_sure")
+    return Checklist(intro, tuple(factors), texts, scan_sources, dict(answers))
+
+
+def _load_appointment(path: Path) -> AppointmentQuestions:
+    raw = _read_yaml(path).get("appointment")
+    e = _Entry(path, "appointment", raw, {})
+    topics = raw.get("topics") or {}
+    if not isinstance(topics, dict) or not all(isinstance(v, str) and v.strip() for v in topics.values()):
+        raise e.fail("'topics' must map topic intents to questions")
+    return AppointmentQuestions(
+        intro=e.text("intro"), general=e.texts("general", required=True), topics=dict(topics),
+        topic_default=e.text("topic_default"), medication=e.text("medication"), checklist=e.text("checklist"),
+    )
+
+
 def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     """Read and validate every knowledge file; raise KnowledgeBaseError on the first problem."""
     d = Path(directory or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
-    for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml"):
+    for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml",
+                 "bone_health_checklist.yml", "appointment_questions.yml"):
         if not (d / name).is_file():
             raise KnowledgeBaseError(d / name, "", "file is missing")
     sources = _load_sources(d / "sources.yml")
@@ -351,7 +426,12 @@ def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     classes, meds = _load_medications(d / "medications.yml", sources)
     red_flags = _load_red_flags(d / "red_flags.yml", sources, classes, meds)
     frame = _load_frame(d / "answer_frame.yml")
-    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame)
+    checklist = _load_checklist(d / "bone_health_checklist.yml", sources, topics)
+    appointment = _load_appointment(d / "appointment_questions.yml")
+    unknown = [t for t in appointment.topics if t not in topics]
+    if unknown:
+        raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
+    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment)
 
 
 @functools.lru_cache(maxsize=None)

@@ -37,3 +37,32 @@ def advises_medicine_change(text: str) -> Optional[str]:
         if not _NEGATION.search(text[: match.start()]):
             return match.group(0)
     return None
+
+
+# Questions about changing or dosing a medicine, recognised by their words when the classifier
+# is unsure: such a question must get the safety reply, never a guess.
+_MEDICINE_WORDS = re.compile(
+    r"\b(?:medicines?|medications?|meds|pills?|tablets?|injections?|jabs?|shots?|infusions?|doses?|drugs?)\b",
+    re.IGNORECASE,
+)
+_CHANGE_QUESTION = re.compile(
+    r"\b(?:stop|stopping|skip|skipping|pause|pausing|quit|quitting|come off|coming off|switch|switching|"
+    r"take a break|break from|hold off|cut down|cut back|wean|taper|tapering)\b",
+    re.IGNORECASE,
+)
+_DOSE_QUESTION = re.compile(
+    r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|more than|dose|dosage|"
+    r"mg|milligrams?)\b",
+    re.IGNORECASE,
+)
+
+
+def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]:
+    """"ask_stop_medication" or "ask_dosage" when the text asks to change or dose a medicine."""
+    if not (names_a_medicine or _MEDICINE_WORDS.search(text)):
+        return None
+    if _CHANGE_QUESTION.search(text):
+        return "ask_stop_medication"
+    if _DOSE_QUESTION.search(text):
+        return "ask_dosage"
+    return None

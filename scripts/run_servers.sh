@@ -5,6 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 BIN=.venv/bin
+
+# The HTTP API (/model/parse, /conversations/...) reads and changes conversations: it is only
+# served on the loopback interface, or with a token. Checked before anything starts.
+case "$RASA_INTERFACE" in
+  127.*|::1|localhost) api_is_local=true ;;
+  *) api_is_local=false ;;
+esac
+if [ "$api_is_local" = false ] && [ -z "${RASA_API_TOKEN:-}" ]; then
+  echo "Refusing to start: RASA_INTERFACE=$RASA_INTERFACE is not loopback, so the HTTP API needs" \
+    "a token. Set RASA_API_TOKEN (clients then add ?token=...), or RASA_INTERFACE=127.0.0.1." >&2
+  exit 2
+fi
+
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 

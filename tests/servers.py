@@ -38,16 +38,21 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> 
 class Servers:
     """An action server and a Rasa server sharing one tracker store; each can be restarted."""
 
-    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, api: bool = True) -> None:
+    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, api: bool = True,
+                 cors: Optional[List[str]] = None) -> None:
         self.workdir = workdir
         self.action_port, self.rasa_port = free_port(), free_port()
         self.api = api
-        self.env = environment(
-            ACTION_PORT=str(self.action_port),
-            RASA_PORT=str(self.rasa_port),
-            TRACKER_STORE_URL=f"sqlite:///{workdir / 'conversations.db'}",
+        self.cors = cors  # origins allowed to call Rasa from a browser (e.g. the test page)
+        # `env` may override any of these (e.g. a shared tracker store, another action server).
+        # ACTION_ENDPOINT_URL is set, not derived: under make it arrives expanded for port 5055.
+        self.env = environment(**{
+            "ACTION_PORT": str(self.action_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "RASA_PORT": str(self.rasa_port),
+            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
             **(env or {}),
-        )
+        })
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 
@@ -69,6 +74,8 @@ class Servers:
                 "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--interface", "127.0.0.1"]
         if self.api:
             args.append("--enable-api")
+        if self.cors:
+            args += ["--cors", *self.cors]
         self.rasa = self._start("rasa", args)
         wait_until_up(self.url + "/", self.rasa)
 

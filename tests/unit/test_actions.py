@@ -32,6 +32,7 @@ def test_answer_has_knowledge_source_and_referral(kb):
     assert kb.topics["ask_bme_definition"].answer in text
     assert "Source: " in text and text.rstrip().endswith(kb.frame["referral"])
     assert {"event": "slot", "name": "topics_discussed", "value": ["ask_bme_definition"], "timestamp": None} in events
+    assert {"event": "slot", "name": "last_topic", "value": "ask_bme_definition", "timestamp": None} in events
 
 
 def test_medication_follow_up_uses_the_slot(kb):
@@ -93,3 +94,9 @@ def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
     previous = [{"event": "action", "name": "action_did_you_mean"}, {"event": "action", "name": "action_listen"}]
     messages, _ = run(ActionDidYouMean(), make_tracker("hmm", "nlu_fallback", ranking=ranking, events=previous))
     assert messages[0]["text"] == kb.frame["rephrase"]
+
+
+def test_how_is_that_treated_after_bme_answers_bme_treatment(kb):
+    tracker = make_tracker("and how is that treated?", "ask_treatment_options", slots={"last_topic": "ask_bme_definition"})
+    messages, _ = run(ActionAnswer(), tracker)
+    assert kb.topics["ask_bme_treatment"].answer in messages[0]["text"]

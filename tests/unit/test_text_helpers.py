@@ -47,3 +47,25 @@ def test_second_topic_uses_the_runner_up_only_for_two_questions():
     topics = {"ask_bme_definition", "ask_bme_treatment"}
     assert second_topic("What is BME? How is it treated?", ranking, "ask_bme_definition", topics) == "ask_bme_treatment"
     assert second_topic("What is BME?", ranking, "ask_bme_definition", topics) is None
+
+
+def test_short_follow_up_stays_on_the_subject():
+    from assistant.follow_up import resolve_follow_up
+
+    assert resolve_follow_up("ask_treatment_options", "and how is that treated?", "ask_bme_definition") == "ask_bme_treatment"
+    assert resolve_follow_up("ask_treatment_options", "how is AS treated?", "ask_bme_definition") == "ask_treatment_options"
+    assert resolve_follow_up("ask_treatment_options", "and how is that treated?", "ask_nsaids") == "ask_treatment_options"
+
+
+@pytest.mark.parametrize("text, named, intent", [
+    ("can i double my methotrexate this week", True, "ask_dosage"),
+    ("should i skip my cosentyx before surgery", True, "ask_stop_medication"),
+    ("can i take a break from my injections", False, "ask_stop_medication"),
+    ("how many pills is too many", False, "ask_dosage"),
+    ("what is humira", True, None),
+    ("how much does exercise help", False, None),
+])
+def test_medicine_question_intent(text, named, intent):
+    from assistant.text_checks import medicine_question_intent
+
+    assert medicine_question_intent(text, named) == intent

@@ -1,0 +1,88 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answer import answer_turn
+from actions.tracker_reading import latest_intent, send
+from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
+from assistant.knowledge import knowledge_base
+
+# Left to the rules, which win in any state: the form rejects these so a rule answers.
+HANDLED_BY_RULES = {"report_red_flag", "stop"}
+
+
+class ValidateBoneHealthChecklist(FormValidationAction):
+    """Reads yes / no / not sure; answers questions asked mid-form; re-asks once, with help."""
+
+    def name(self) -> Text:
+        return "validate_bone_health_checklist"
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        kb = knowledge_base()
+        requested = tracker.get_slot("requested_slot")
+        if requested not in {f.slot for f in kb.checklist.factors}:
+            return []
+        intent = latest_intent(tracker)
+        answer = answer_from_intent(intent)
+        if answer:
+            return [SlotSet(requested, answer), SlotSet("checklist_retries", 0)]
+        if intent in HANDLED_BY_RULES:
+            return []
+        if intent in kb.topics:  # a question in the middle: answer it, then ask again
+            # Returning a slot event tells the form the turn was handled, so it re-asks.
+            return answer_turn(dispatcher, tracker) + [SlotSet("checklist_retries", 0)]
+        if not tracker.get_slot("checklist_retries"):
+            dispatcher.utter_message(text=kb.checklist.texts["unclear_help"])
+            return [SlotSet("checklist_retries", 1)]
+        return [SlotSet(requested, NOT_SURE), SlotSet("checklist_retries", 0)]
+
+
+class ActionChecklistSummary(Action):
+    def name(self) -> Text:
+        return "action_checklist_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        kb = knowledge_base()
+        answers = {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
+        send(dispatcher, checklist_summary(kb, answers, tracker.get_slot("care_recipient")))
+        return []
+
+
+class ActionChecklistStopped(Action):
+    def name(self) -> Text:
+        return "action_checklist_stopped"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(text=knowledge_base().checklist.texts["stopped"])
+        return [SlotSet(f.slot, None) for f in knowledge_base().checklist.factors]
+
+
+class AskChecklistQuestion(Action):
+    """Asks one checklist question with Yes / No / Not sure buttons, in the caregiver's words
+    when someone asks for another person. One subclass per factor (below), because a Rasa
+    form asks for slot X by running `action_ask_X`."""
+
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        checklist = knowledge_base().checklist
+        factor = next(f for f in checklist.factors if f.slot == self.slot)
+        question = factor.caregiver_question if tracker.get_slot("care_recipient") else factor.question
+        buttons = [{"title": title, "payload": f"/{INTENT_BY_ANSWER[value]}"} for value, title in checklist.answers.items()]
+        dispatcher.utter_message(text=question, buttons=buttons)
+        return []
+
+
+# Kept in a dict: subclasses are tracked weakly, so unreferenced ones would vanish.
+ASK_ACTIONS = {
+    f.slot: type(f"Ask_{f.slot}", (AskChecklistQuestion,), {"slot": f.slot})
+    for f in knowledge_base().checklist.factors
+}

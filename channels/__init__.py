@@ -1,0 +1,14 @@
+"""The chat channels, as Rasa's REST and socket.io channels plus what every message needs.
+
+Registered in credentials.yml by module path. They keep Rasa's URLs and names ("rest",
+"socketio"), so clients see no change, and add, for every message (see guard.py):
+
+- one length limit: a message longer than MAX_MESSAGE_CHARS is cut before NLU, the person is
+  told only the first part was read, and the full text is still stored in the conversation;
+- never silence: when processing produced no reply (the action server is down, an error),
+  the person gets a short "can't look that up right now" reply, and the conversation is left
+  so the next message works normally;
+- no message text in the server's logs at the default level (privacy.py).
+
+api_guard.py turns malformed bodies sent to the HTTP API (/model/parse) into a 400.
+"""

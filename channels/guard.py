@@ -1,0 +1,171 @@
+"""What every chat channel does around Rasa's handling of one message.
+
+`GuardedChannel.guarded(on_new_message)` wraps the handler Rasa gives a channel, so the REST
+and socket.io channels share one implementation of:
+
+- the length limit. A message longer than MAX_MESSAGE_CHARS is parsed (NLU) on its first
+  MAX_MESSAGE_CHARS characters only, and the person is told so after the replies. The stored
+  user event keeps the full text; its parse data holds the text that was read, and its
+  metadata `truncated_to_chars` says a cut happened. Rasa stores `UserMessage.text` and parses
+  `UserMessage.parse_data` when one is given, so the cut text is parsed here first.
+- never silence. If processing sent no message at all (the action server is down, or anything
+  raised), the person gets NO_REPLY; for a red flag, the reviewed urgent-care sentence
+  instead. That reply is recorded in the conversation as a bot event, and a conversation
+  the failure left stuck is repaired (see `_record_no_reply`), so the next message, once the
+  action server is back, is answered normally.
+
+Both need the agent, which the channel takes from the Sanic app when the server starts.
+"""
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, Restarted, SessionStarted
+from sanic import Blueprint
+
+from channels import privacy
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+TRUNCATED_NOTICE = (
+    "Your message was long, so I read only the first {limit:,} characters. If something "
+    "important came later, please send it as a separate, shorter message."
+)
+NO_REPLY = (
+    "Sorry, I can't look that up right now. Please try again in a few minutes, or ask your "
+    "rheumatologist. If it feels urgent, call your local emergency number."
+)
+RED_FLAG_INTENT = "report_red_flag"
+# Metadata on the bot event that records NO_REPLY, so it can be told apart in the records.
+NO_REPLY_METADATA = {"fallback": "no_reply"}
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+privacy.install()
+
+
+class CountingOutputChannel(OutputChannel):
+    """Passes every bot message on to the real output channel and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # type: ignore[override]  # responses are chosen per channel name
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+class GuardedChannel:
+    """Mixin for an InputChannel: wrap Rasa's handler with `guarded` in `blueprint`."""
+
+    max_message_chars = MAX_MESSAGE_CHARS
+    _app: Any = None
+
+    def remember_app(self, blueprint: Blueprint) -> Blueprint:
+        """The agent lives on the Sanic app, which a channel only meets when the server starts."""
+
+        @blueprint.listener("before_server_start")
+        async def remember(app: Any, _loop: Any) -> None:
+            self._app = app
+
+        return blueprint
+
+    @property
+    def agent(self) -> Any:
+        return self._app.ctx.agent
+
+    def guarded(self, on_new_message: Handler) -> Handler:
+        async def handle(message: UserMessage) -> None:
+            await self.handle_guarded(message, on_new_message)
+
+        return handle
+
+    async def handle_guarded(self, message: UserMessage, on_new_message: Handler) -> None:
+        sender_id = message.sender_id
+        truncated = await self._truncate(message)
+        output = CountingOutputChannel(message.output_channel)
+        message.output_channel = output
+        try:
+            await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - the person gets a reply whatever went wrong
+            # The exception's type only: its message or traceback could quote the text.
+            logger.error("Handling a message failed (%s); sending the no-reply message.", type(error).__name__)
+        if not output.sent:
+            await output.inner.send_text_message(sender_id, await self._record_no_reply(sender_id))
+        if truncated:
+            await output.inner.send_text_message(sender_id, TRUNCATED_NOTICE.format(limit=self.max_message_chars))
+
+    async def _truncate(self, message: UserMessage) -> bool:
+        text = message.text
+        if not isinstance(text, str) or len(text) <= self.max_message_chars or message.parse_data:
+            return False
+        message.parse_data = await self.agent.parse_message(text[: self.max_message_chars])
+        message.metadata = {**(message.metadata or {}), "truncated_to_chars": self.max_message_chars}
+        return True
+
+    async def _record_no_reply(self, sender_id: Text) -> Text:
+        """Record the fallback reply, repair the conversation if needed, and return the reply.
+
+        Two failures leave a conversation stuck, every later message getting no answer even
+        when the action server is back:
+        - `action_session_start` failed (a first message while the action server is down):
+          no session ever started, so no rule applies and Rasa's action limit then trips
+          on every later message. A `Restarted` makes the next message start the session
+          properly, with the notice.
+        - processing stopped before Rasa listened again: an `action_listen` is added.
+        """
+        text = NO_REPLY
+        try:
+            async with self.agent.lock_store.lock(sender_id):
+                tracker = await self.agent.processor.get_tracker(sender_id)
+                if (tracker.latest_message.intent or {}).get("name") == RED_FLAG_INTENT:
+                    text = _red_flag_text()
+                repair: List[Event] = [BotUttered(text, metadata=NO_REPLY_METADATA)]
+                if not _session_started(tracker.events):
+                    repair.append(Restarted())
+                elif _last_action(tracker.events) != ACTION_LISTEN_NAME:
+                    repair.append(ActionExecuted(ACTION_LISTEN_NAME))
+                for event in repair:
+                    tracker.update(event)
+                await self.agent.processor.save_tracker(tracker)
+        except Exception as error:  # noqa: BLE001 - the reply matters more than the record
+            logger.error("Could not record the no-reply message (%s).", type(error).__name__)
+        return text
+
+
+def _session_started(events: List[Event]) -> bool:
+    """True when the latest `action_session_start` (if any) produced a `SessionStarted`."""
+    for event in reversed(list(events)):
+        if isinstance(event, SessionStarted):
+            return True
+        if isinstance(event, Restarted):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
+            return False
+    return False
+
+
+def _last_action(events: List[Event]) -> Optional[Text]:
+    for event in reversed(list(events)):
+        if isinstance(event, ActionExecuted):
+            return event.action_name
+    return None
+
+
+def _red_flag_text() -> Text:
+    """The reviewed urgent-care sentence, so a red flag never gets only "try again later"."""
+    try:
+        from assistant.knowledge import knowledge_base
+
+        return knowledge_base().frame["red_flag_unspecified"]
+    except Exception:  # noqa: BLE001
+        return NO_REPLY

@@ -1,0 +1,46 @@
+"""Keep what people write out of the Rasa server's logs at the default log level.
+
+At the default level (INFO) Rasa 3.6 logs no message text on the normal path, but it does on
+a few side paths, all reachable by typing a message that starts with "/" (the prefix button
+payloads use, e.g. "/ask_bme_definition"):
+
+- structlog events that carry the text in a field (`message.parsing.failed` has
+  `user_text`; Rasa's REST channel logs `text` when processing fails);
+- Python warnings "Failed to parse arguments in line '<the message>'".
+
+`install()` (the channels call it when they are loaded) redacts those structlog fields for
+every level above debug and silences that warning. `LOG_LEVEL=DEBUG` still logs message text
+all over Rasa: use it only with test conversations.
+"""
+import warnings
+from typing import Any, Dict
+
+import structlog
+
+REDACTED = "<redacted>"
+# The fields Rasa itself lists as carrying user content (rasa.utils.log_utils._anonymizer).
+SENSITIVE_FIELDS = frozenset({
+    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
+    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
+    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states",
+    "old_states", "successes", "current_entity", "next_entity", "states", "entity", "token_text",
+    "user_message", "json_message",
+})
+
+
+def redact_sensitive_fields(_logger: Any, method_name: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    """structlog processor: replace fields that may hold what a person wrote."""
+    if method_name != "debug":
+        for key in SENSITIVE_FIELDS.intersection(event_dict):
+            event_dict[key] = REDACTED
+    return event_dict
+
+
+def install() -> None:
+    """Idempotent; run in the Rasa server process after Rasa configured structlog."""
+    # Rasa configures structlog once at start-up, and its loggers keep a reference to this very
+    # list (cache_logger_on_first_use), so it is changed in place rather than reconfigured.
+    processors = structlog.get_config()["processors"]
+    if redact_sensitive_fields not in processors:
+        processors.insert(0, redact_sensitive_fields)
+    warnings.filterwarnings("ignore", message=r"Failed to parse arguments in line")

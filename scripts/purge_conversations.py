@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Delete the conversations whose last event is older than N days from the SQL tracker store.
+
+    .venv/bin/python scripts/purge_conversations.py --older-than-days 30 [--dry-run]
+    make purge DAYS=30
+
+It purges the store the servers use: it reads `tracker_store` from endpoints.yml with the same
+environment (defaults.env, then the environment wins; scripts/settings.py), so SQLite by
+default and PostgreSQL with the scale-out variables. A conversation is deleted whole, all its
+sessions, and only when its newest event is older than the cut-off; one that is still in use
+keeps everything. Prints what it did as one line of JSON; sender ids are not printed.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any, Dict
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.settings import environment  # noqa: E402
+
+SECONDS_PER_DAY = 24 * 60 * 60
+# Rasa's imports warn about their own dependencies, and change the filters while doing so.
+warnings.showwarning = lambda *args, **kwargs: None
+
+
+def tracker_store_engine(endpoints: Path) -> Any:
+    """An SQLAlchemy engine for endpoints.yml's tracker store, as Rasa builds it."""
+    os.environ.update(environment())  # endpoints.yml's ${VARS} are read from os.environ
+    from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+    from rasa.utils.endpoints import read_endpoint_config
+    import sqlalchemy as sa
+
+    config = read_endpoint_config(str(endpoints), "tracker_store")
+    if config is None or (config.type or "").lower() != "sql":
+        raise SystemExit(f"{endpoints}: the tracker store is not an SQL store; nothing to purge.")
+    kwargs: Dict[str, Any] = config.kwargs
+    url = SQLTrackerStore.get_db_url(
+        kwargs.get("dialect", "sqlite"), config.url, kwargs.get("port"), kwargs.get("db", "rasa.db"),
+        kwargs.get("username"), kwargs.get("password"), query=kwargs.get("query"),
+    )
+    return sa.create_engine(url, **create_engine_kwargs(url))
+
+
+def purge(engine: Any, older_than_days: float, dry_run: bool = False) -> Dict[str, Any]:
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    events = SQLTrackerStore.SQLEvent.__table__
+    cutoff = time.time() - older_than_days * SECONDS_PER_DAY
+    result = {"older_than_days": older_than_days, "dry_run": dry_run, "conversations": 0, "events": 0}
+    if not sa.inspect(engine).has_table(events.name):
+        return result
+    idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
+            .having(sa.func.max(events.c.timestamp) < cutoff))
+    with engine.begin() as connection:  # one transaction: counted and deleted together
+        result["conversations"] = connection.execute(
+            sa.select(sa.func.count()).select_from(idle.subquery())).scalar()
+        selected = events.c.sender_id.in_(idle)
+        if dry_run:
+            result["events"] = connection.execute(
+                sa.select(sa.func.count()).select_from(events).where(selected)).scalar()
+        else:
+            # The condition is evaluated again here, so a conversation that got a message
+            # since the count above is kept.
+            result["events"] = connection.execute(events.delete().where(selected)).rowcount
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--older-than-days", type=float, required=True,
+                        help="delete conversations whose last event is older than this many days")
+    parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    args = parser.parse_args()
+    if args.older_than_days <= 0:
+        parser.error("--older-than-days must be more than 0")
+    os.chdir(ROOT)  # a relative SQLite path means the same file the servers use
+    engine = tracker_store_engine(args.endpoints.resolve())
+    try:
+        print(json.dumps(purge(engine, args.older_than_days, args.dry_run)))
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Bad input never breaks the assistant: a kind reply or a 4xx, never a 5xx or a crash.
+
+Against the real servers, over the REST webhook (channels/rest_channel.py) and the HTTP API.
+"""
+import json
+
+import pytest
+import requests
+
+from assistant.knowledge import knowledge_base
+from tests.reliability.helpers import (MAX_MESSAGE_CHARS, TRUNCATED_NOTICE, bot_texts, events,
+                                       new_sender, post_webhook, socketio_say)
+
+pytestmark = pytest.mark.server
+
+# Odd but valid messages: each is answered like any other message.
+ODD_MESSAGES = {
+    "empty": "",
+    "whitespace only": " \n\t  \r\n ",
+    "emoji only": "😀🔥💊🦴",
+    "arabic": "ما هو التهاب الفقار اللاصق؟",
+    "hebrew": "מה זה דלקת חוליות מקשחת?",
+    "control characters and NUL": "what is\x00 bone\x01 marrow\x1b[31m edema\x7f?",
+    "html and script": "<script>alert('x')</script><b>what are biologics?</b><img src=x onerror=alert(1)>",
+    "sql-looking": "'; DROP TABLE events; --",
+    "sql in a question": "what is AS' OR '1'='1",
+    "lone surrogate escape": json.loads('"\\ud83d what is AS"'),
+    "slash command that is no intent": "/drop_table",
+    "slash command with broken entities": '/ask_drug_info{"medication": ',
+    "100 KB of text": ("my back hurts and " * 6000)[:100_000],
+}
+
+# Bodies the webhook turns down with a 400 and a JSON error.
+BAD_BODIES = {
+    "message as number": {"sender": "s", "message": 42},
+    "message as list": {"sender": "s", "message": ["what is AS?"]},
+    "message as object": {"sender": "s", "message": {"text": "what is AS?"}},
+    "message null": {"sender": "s", "message": None},
+    "message missing": {"sender": "s"},
+    "sender as number": {"sender": 12345, "message": "hello"},
+    "sender as list": {"sender": ["s"], "message": "hello"},
+    "sender missing": {"message": "hello"},
+    "sender empty": {"sender": "  ", "message": "hello"},
+    "sender too long": {"sender": "s" * 256, "message": "hello"},
+    "sender with NUL": {"sender": "s\x00", "message": "hello"},
+    "metadata not an object": {"sender": "s", "message": "hello", "metadata": "x"},
+    "body a list": [{"sender": "s", "message": "hello"}],
+    "body a string": "hello",
+    "body a number": 7,
+}
+
+RAW_BODIES = {
+    "malformed JSON": b'{"sender": "s", "message": "hel',
+    "empty body": b"",
+    "not JSON at all": b"sender=s&message=hello",
+    "invalid UTF-8": b'{"sender": "s", "message": "\xff\xfe"}',
+    "JSON null": b"null",
+}
+
+PARSE_BODIES = {
+    "malformed JSON": b'{"text": "what is AS',
+    "empty body": b"",
+    "a list": b'["what is AS?"]',
+    "text missing": b"{}",
+    "text null": b'{"text": null}',
+    "text a number": b'{"text": 5}',
+    "text a list": b'{"text": ["a"]}',
+    "invalid UTF-8": b'{"text": "\xff"}',
+}
+
+
+@pytest.mark.parametrize("message", ODD_MESSAGES.values(), ids=ODD_MESSAGES.keys())
+def test_odd_message_gets_a_kind_reply(servers, message):
+    r = post_webhook(servers, {"sender": new_sender(), "message": message})
+    assert r.status_code == 200, r.text
+    texts = bot_texts(r.json())
+    assert texts and all(t.strip() for t in texts)
+
+
+@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
+def test_wrong_body_gets_a_400_that_says_why(servers, body):
+    r = post_webhook(servers, body)
+    assert r.status_code == 400, r.text
+    error = r.json()
+    assert error["status"] == "failure" and error["code"] == 400 and error["message"]
+
+
+@pytest.mark.parametrize("raw", RAW_BODIES.values(), ids=RAW_BODIES.keys())
+def test_malformed_body_gets_a_400(servers, raw):
+    r = post_webhook(servers, raw=raw)
+    assert r.status_code == 400, r.text
+    assert "JSON" in r.json()["message"]
+
+
+@pytest.mark.parametrize("raw", PARSE_BODIES.values(), ids=PARSE_BODIES.keys())
+def test_parse_api_bad_body_gets_a_400(servers, raw):
+    r = requests.post(f"{servers.url}/model/parse", data=raw, headers={"Content-Type": "application/json"},
+                      timeout=30)
+    assert r.status_code == 400, r.text
+    assert r.json()["reason"] == "BadRequest"
+
+
+@pytest.mark.parametrize("text", ["", "😀", "'; DROP TABLE events; --", "x" * 50_000, "hi\x00"])
+def test_parse_api_odd_text_is_parsed(servers, text):
+    r = requests.post(f"{servers.url}/model/parse", json={"text": text}, timeout=60)
+    assert r.status_code == 200, r.text
+    assert "intent" in r.json()
+
+
+def test_add_message_api_bad_body_gets_a_400(servers):
+    r = requests.post(f"{servers.url}/conversations/{new_sender()}/messages", json={"text": 5, "sender": "user"},
+                      timeout=30)
+    assert r.status_code == 400, r.text
+
+
+def test_long_message_is_cut_for_nlu_told_and_stored_whole(servers):
+    kb = knowledge_base()
+    sender = new_sender()
+    question = "what is bone marrow edema?"
+    tail = " and also some more words about my week" * 2500
+    full = question + tail + " THE-VERY-END"
+    assert len(full) > 50 * MAX_MESSAGE_CHARS
+
+    r = post_webhook(servers, {"sender": sender, "message": full})
+    assert r.status_code == 200, r.text
+    texts = bot_texts(r.json())
+    assert kb.topics["ask_bme_definition"].answer in "\n".join(texts)  # the first part was read
+    assert texts[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
+
+    user = [e for e in events(servers, sender) if e["event"] == "user"]
+    assert len(user) == 1
+    assert user[0]["text"] == full  # the record keeps every character
+    assert user[0]["parse_data"]["text"] == full[:MAX_MESSAGE_CHARS]
+    assert user[0]["metadata"]["truncated_to_chars"] == MAX_MESSAGE_CHARS
+
+
+def test_message_at_the_limit_is_not_cut(servers):
+    text = ("what is bone marrow edema? " * 100)[:MAX_MESSAGE_CHARS]
+    texts = bot_texts(post_webhook(servers, {"sender": new_sender(), "message": text}).json())
+    assert TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS) not in texts
+
+
+def test_streamed_reply_still_works(servers):
+    r = requests.post(f"{servers.url}/webhooks/rest/webhook", params={"stream": "true"},
+                      json={"sender": new_sender(), "message": "what are biologics?"}, timeout=60)
+    assert r.status_code == 200
+    lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
+    assert any("Source:" in m.get("text", "") for m in lines)
+
+
+def test_after_all_that_it_still_answers_and_never_crashed(servers):
+    # Runs last in this module: the server is the same process, and answers normally.
+    kb = knowledge_base()
+    assert servers.rasa.poll() is None and servers.actions.poll() is None
+    reply = servers.text(new_sender(), "what is bone marrow edema?")
+    assert kb.topics["ask_bme_definition"].answer in reply
+    log = (servers.workdir / "rasa.log").read_text(errors="replace")
+    assert "Exception occurred while handling uri" not in log  # no unhandled error in Sanic
+
+
+def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers):
+    kb = knowledge_base()
+    session = new_sender("sio")
+    replies = [r.get("text", "") for r in socketio_say(servers, session, "what is bone marrow edema?")]
+    assert kb.topics["ask_bme_definition"].answer in "\n".join(replies)
+
+    full = "what are biologics?" + " more words" * 1000
+    replies = [r.get("text", "") for r in socketio_say(servers, session, full)]
+    assert replies[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
+    user = [e for e in events(servers, session) if e["event"] == "user"]
+    assert user[-1]["text"] == full and user[-1]["input_channel"] == "socketio"

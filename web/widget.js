@@ -1,0 +1,696 @@
+/*
+ * AS information assistant: embeddable chat widget.
+ *
+ * Dependency-free, no build step. Talks only to the configured Rasa server over the REST
+ * channel (POST {serverUrl}/webhooks/rest/webhook) and, on page load, reads the conversation
+ * back from the HTTP API (GET {serverUrl}/conversations/{sender}/tracker).
+ *
+ * Embed:
+ *   <script>window.ASAssistantConfig = {serverUrl: "https://assistant.example.org"};</script>
+ *   <script src="widget.js" defer></script>
+ *
+ * The same options can be given as data- attributes on the widget's script tag
+ * (data-server-url, data-title, data-primary-color, ...); window.ASAssistantConfig wins.
+ *
+ * Safety rules kept by this file: message content is only ever set with textContent (never
+ * innerHTML); links are built as <a> elements and only for http:// and https:// URLs.
+ */
+(function () {
+  "use strict";
+
+  var DEFAULTS = {
+    serverUrl: "http://localhost:5005",
+    title: "AS information assistant",
+    primaryColor: "#1f5f8b",
+    position: "right", // "right" or "left"
+    maxLength: 2000,
+    storageKey: "as-assistant",
+    notice:
+      "This assistant shares general, educational information about ankylosing spondylitis. " +
+      "It is not medical advice. In an emergency, call your local emergency number.",
+    greeting: "", // optional message sent when a new conversation is opened
+    // Read the history back from Rasa's tracker on page load (needs --enable-api and no
+    // --auth-token on the public endpoint). false: use only the copy kept in localStorage.
+    restoreFromServer: true,
+    requestTimeoutMs: 60000
+  };
+
+  var ERROR_TEXT =
+    "Sorry, I can't reach the assistant right now. Please try again in a moment. " +
+    "In an emergency, call your local emergency number.";
+
+  var URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
+  var TRAILING_PUNCT = /[.,;:!?)\]}'"]/;
+
+  // ---------------------------------------------------------------- helpers (pure)
+
+  /** Split text into [{type: "text"|"link", value}] parts; links only for http(s). */
+  function linkifyParts(text) {
+    var parts = [];
+    var last = 0;
+    var str = String(text == null ? "" : text);
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(str)) !== null) {
+      var url = trimUrl(match[0]);
+      if (!url || !isSafeUrl(url)) continue;
+      if (match.index > last) parts.push({ type: "text", value: str.slice(last, match.index) });
+      parts.push({ type: "link", value: url });
+      last = match.index + url.length;
+      URL_RE.lastIndex = last;
+    }
+    if (last < str.length) parts.push({ type: "text", value: str.slice(last) });
+    return parts;
+  }
+
+  /** Drop sentence punctuation after a URL; keep a ")" that closes a "(" inside it. */
+  function trimUrl(url) {
+    while (url && TRAILING_PUNCT.test(url.slice(-1))) {
+      var last = url.slice(-1);
+      if (last === ")" && (url.split("(").length - 1) >= (url.split(")").length - 1)) break;
+      url = url.slice(0, -1);
+    }
+    return url;
+  }
+
+  function isSafeUrl(url) {
+    var lower = String(url).toLowerCase();
+    return lower.indexOf("https://") === 0 || lower.indexOf("http://") === 0;
+  }
+
+  /** Fill `el` with text, turning http(s) URLs into safe links. Never uses innerHTML. */
+  function renderRichText(el, text) {
+    linkifyParts(text).forEach(function (part) {
+      if (part.type === "link" && isSafeUrl(part.value)) {
+        var a = document.createElement("a");
+        a.href = part.value;
+        a.textContent = part.value;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        el.appendChild(a);
+      } else {
+        el.appendChild(document.createTextNode(part.value));
+      }
+    });
+    return el;
+  }
+
+  function scriptConfig() {
+    var script = document.currentScript;
+    if (!script) {
+      var scripts = document.querySelectorAll("script[src]");
+      for (var i = 0; i < scripts.length; i++) {
+        if (/widget\.js(\?|#|$)/.test(scripts[i].getAttribute("src"))) script = scripts[i];
+      }
+    }
+    var cfg = {};
+    if (!script) return cfg;
+    var map = {
+      serverUrl: "data-server-url",
+      title: "data-title",
+      primaryColor: "data-primary-color",
+      position: "data-position",
+      maxLength: "data-max-length",
+      storageKey: "data-storage-key",
+      notice: "data-notice",
+      greeting: "data-greeting",
+      restoreFromServer: "data-restore-from-server"
+    };
+    Object.keys(map).forEach(function (k) {
+      var v = script.getAttribute(map[k]);
+      if (v === null || v === "") return;
+      if (k === "maxLength") cfg[k] = parseInt(v, 10);
+      else if (k === "restoreFromServer") cfg[k] = v !== "false";
+      else cfg[k] = v;
+    });
+    return cfg;
+  }
+
+  function mergeConfig() {
+    var cfg = {};
+    var sources = [DEFAULTS, scriptConfig(), window.ASAssistantConfig || {}];
+    sources.forEach(function (src) {
+      Object.keys(src).forEach(function (k) {
+        if (src[k] !== undefined && src[k] !== null) cfg[k] = src[k];
+      });
+    });
+    cfg.serverUrl = String(cfg.serverUrl).replace(/\/+$/, "");
+    if (!/^#[0-9a-fA-F]{3,8}$/.test(String(cfg.primaryColor))) cfg.primaryColor = DEFAULTS.primaryColor;
+    cfg.maxLength = Math.max(1, parseInt(cfg.maxLength, 10) || DEFAULTS.maxLength);
+    return cfg;
+  }
+
+  function storageGet(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function storageSet(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (e) {
+      /* private mode or full storage: the widget still works without persistence */
+    }
+  }
+
+  function newSenderId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return "web-" + window.crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function fetchWithTimeout(url, options, ms) {
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = null;
+    if (controller) {
+      options.signal = controller.signal;
+      timer = setTimeout(function () { controller.abort(); }, ms);
+    }
+    return fetch(url, options).then(
+      function (r) { if (timer) clearTimeout(timer); return r; },
+      function (e) { if (timer) clearTimeout(timer); throw e; }
+    );
+  }
+
+  /** Turn tracker events into [{from: "user"|"bot", text, buttons}]. */
+  function historyFromEvents(events) {
+    var out = [];
+    (events || []).forEach(function (e) {
+      if (e.event === "user" && typeof e.text === "string") {
+        out.push({ from: "user", text: displayUserText(e.text, out) });
+      } else if (e.event === "bot" && (e.text || (e.data && e.data.buttons && e.data.buttons.length))) {
+        out.push({
+          from: "bot",
+          text: e.text || "",
+          buttons: (e.data && e.data.buttons) || []
+        });
+      } else if (e.event === "session_started" || e.event === "restart") {
+        // keep going: the visible history spans sessions of the same sender
+      }
+    });
+    return out;
+  }
+
+  /** A payload like "/ask_bme_definition" was sent by a button: show the button's title. */
+  function displayUserText(text, previous) {
+    if (text.charAt(0) !== "/") return text;
+    for (var i = previous.length - 1; i >= 0; i--) {
+      var buttons = previous[i].buttons || [];
+      for (var j = 0; j < buttons.length; j++) {
+        if (buttons[j].payload === text) return buttons[j].title;
+      }
+      if (previous[i].from === "user") break;
+    }
+    return text;
+  }
+
+  // ---------------------------------------------------------------- styles
+
+  function css(c) {
+    var side = c.position === "left" ? "left" : "right";
+    return [
+      ".asa-root{--asa-primary:" + c.primaryColor + ";font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:16px;line-height:1.45;color:#1b1b1b}",
+      ".asa-root *{box-sizing:border-box}",
+      ".asa-bubble{position:fixed;" + side + ":20px;bottom:20px;width:60px;height:60px;border-radius:50%;border:none;background:var(--asa-primary);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3);display:flex;align-items:center;justify-content:center;z-index:2147483000;padding:0}",
+      ".asa-bubble svg{width:30px;height:30px;fill:currentColor}",
+      // Yellow ring plus dark halo: visible on the white panel and on the coloured header.
+      ".asa-root button:focus-visible,.asa-root textarea:focus-visible,.asa-root a:focus-visible,.asa-root .asa-log:focus-visible{outline:3px solid #ffbf47;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}",
+      ".asa-root textarea:focus{outline:3px solid #ffbf47;outline-offset:0;box-shadow:0 0 0 6px #0b0c0c}",
+      ".asa-panel{position:fixed;" + side + ":20px;bottom:92px;width:380px;max-width:calc(100vw - 40px);height:600px;max-height:calc(100vh - 112px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);display:flex;flex-direction:column;overflow:hidden;z-index:2147483001}",
+      ".asa-panel[hidden]{display:none}",
+      ".asa-header{background:var(--asa-primary);color:#fff;padding:10px 12px 10px 16px;display:flex;align-items:center;gap:8px}",
+      ".asa-header h2{font-size:17px;margin:0;flex:1;font-weight:600}",
+      ".asa-close{background:transparent;color:#fff;border:none;font-size:26px;line-height:1;width:40px;height:40px;border-radius:6px;cursor:pointer}",
+      ".asa-notice{background:#fff6d6;color:#3d3300;border-bottom:1px solid #e6d48a;padding:8px 14px;font-size:14px;margin:0}",
+      ".asa-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f5f7f9}",
+      ".asa-msg{max-width:88%;display:flex;flex-direction:column;gap:4px}",
+      ".asa-msg-user{align-self:flex-end;align-items:flex-end}",
+      ".asa-msg-bot{align-self:flex-start;align-items:flex-start}",
+      ".asa-text{white-space:pre-wrap;overflow-wrap:anywhere;padding:9px 12px;border-radius:12px;margin:0}",
+      ".asa-msg-user .asa-text{background:var(--asa-primary);color:#fff;border-bottom-right-radius:3px}",
+      ".asa-msg-bot .asa-text{background:#fff;color:#1b1b1b;border:1px solid #d9dee3;border-bottom-left-radius:3px}",
+      ".asa-msg-error .asa-text{background:#fdecea;border-color:#e0a39c;color:#5f1710}",
+      ".asa-msg-bot .asa-text a{color:#0b4f8a;text-decoration:underline}",
+      ".asa-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
+      ".asa-copy{align-self:flex-start;background:transparent;border:1px solid #b9c2cb;color:#33414e;border-radius:6px;font-size:13px;padding:3px 10px;cursor:pointer}",
+      ".asa-copy:hover{background:#e9eef2}",
+      ".asa-buttons{display:flex;flex-wrap:wrap;gap:6px;margin-top:2px}",
+      ".asa-quick{background:#fff;color:var(--asa-primary);border:1.5px solid var(--asa-primary);border-radius:16px;padding:6px 12px;font-size:14px;cursor:pointer;text-align:left}",
+      ".asa-quick:hover{background:var(--asa-primary);color:#fff}",
+      ".asa-quick:disabled{opacity:.5;cursor:default}",
+      ".asa-typing{align-self:flex-start;background:#fff;border:1px solid #d9dee3;border-radius:12px;padding:10px 14px;display:flex;gap:4px}",
+      ".asa-typing span{width:7px;height:7px;border-radius:50%;background:#7a8894;animation:asa-blink 1.2s infinite ease-in-out}",
+      ".asa-typing span:nth-child(2){animation-delay:.2s}.asa-typing span:nth-child(3){animation-delay:.4s}",
+      "@keyframes asa-blink{0%,80%,100%{opacity:.25}40%{opacity:1}}",
+      "@media (prefers-reduced-motion:reduce){.asa-typing span{animation:none;opacity:.7}}",
+      ".asa-form{border-top:1px solid #d9dee3;padding:8px 10px 6px;background:#fff}",
+      ".asa-row{display:flex;gap:8px;align-items:flex-end}",
+      ".asa-input{flex:1;resize:none;border:1px solid #9aa5b1;border-radius:8px;padding:8px 10px;font:inherit;font-size:16px;min-height:42px;max-height:120px}",
+      ".asa-send{background:var(--asa-primary);color:#fff;border:none;border-radius:8px;padding:0 16px;height:42px;font:inherit;font-weight:600;cursor:pointer}",
+      ".asa-send:disabled{opacity:.55;cursor:default}",
+      ".asa-counter{font-size:12px;color:#55606b;text-align:right;margin:3px 2px 0}",
+      ".asa-counter.asa-over{color:#a4161a;font-weight:600}",
+      "@media (max-width:479.98px){.asa-panel{left:0;right:0;top:0;bottom:0;width:100%;max-width:100%;height:100%;max-height:100%;border-radius:0}.asa-root.asa-open .asa-bubble{display:none}}"
+    ].join("\n");
+  }
+
+  // ---------------------------------------------------------------- widget
+
+  function Widget(config) {
+    this.c = config;
+    this.senderKey = config.storageKey + ":sender";
+    this.historyKey = config.storageKey + ":history";
+    this.openKey = config.storageKey + ":open";
+    this.sender = storageGet(this.senderKey);
+    if (!this.sender) {
+      this.sender = newSenderId();
+      storageSet(this.senderKey, this.sender);
+    }
+    this.history = [];
+    this.busy = false;
+    this.loaded = false;
+    this.build();
+  }
+
+  Widget.prototype.el = function (tag, cls, attrs) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  };
+
+  Widget.prototype.build = function () {
+    var self = this;
+    var c = this.c;
+    var style = document.createElement("style");
+    style.textContent = css(c);
+    document.head.appendChild(style);
+
+    var root = this.el("div", "asa-root", { id: "as-assistant" });
+    this.root = root;
+
+    var panelId = "asa-panel";
+    var bubble = this.el("button", "asa-bubble", {
+      type: "button",
+      "aria-label": "Open " + c.title,
+      "aria-expanded": "false",
+      "aria-controls": panelId,
+      title: c.title
+    });
+    // Static SVG markup we own (no message content): a speech bubble icon.
+    var svgNS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(svgNS, "path");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z");
+    svg.appendChild(path);
+    bubble.appendChild(svg);
+    this.bubble = bubble;
+
+    var panel = this.el("div", "asa-panel", {
+      id: panelId,
+      role: "dialog",
+      "aria-label": c.title,
+      "aria-modal": "false"
+    });
+    panel.hidden = true;
+    this.panel = panel;
+
+    var header = this.el("div", "asa-header");
+    var h = this.el("h2");
+    h.textContent = c.title;
+    var close = this.el("button", "asa-close", { type: "button", "aria-label": "Close chat" });
+    close.textContent = "\u00d7";
+    header.appendChild(h);
+    header.appendChild(close);
+
+    var notice = this.el("p", "asa-notice", { "data-role": "notice" });
+    notice.textContent = c.notice;
+
+    var log = this.el("div", "asa-log", {
+      role: "log",
+      "aria-live": "polite",
+      "aria-label": "Conversation",
+      tabindex: "0"
+    });
+    this.log = log;
+
+    var form = this.el("form", "asa-form", { novalidate: "" });
+    var row = this.el("div", "asa-row");
+    var inputId = "asa-input";
+    var counterId = "asa-counter";
+    var label = this.el("label", "asa-sr", { for: inputId });
+    label.textContent = "Type your question";
+    var input = this.el("textarea", "asa-input", {
+      id: inputId,
+      rows: "1",
+      placeholder: "Type your question\u2026",
+      "aria-describedby": counterId,
+      autocomplete: "off"
+    });
+    var send = this.el("button", "asa-send", { type: "submit", "aria-label": "Send message" });
+    send.textContent = "Send";
+    var counter = this.el("p", "asa-counter", { id: counterId, "aria-live": "polite" });
+    row.appendChild(label);
+    row.appendChild(input);
+    row.appendChild(send);
+    form.appendChild(row);
+    form.appendChild(counter);
+    this.input = input;
+    this.sendButton = send;
+    this.counter = counter;
+
+    panel.appendChild(header);
+    panel.appendChild(notice);
+    panel.appendChild(log);
+    panel.appendChild(form);
+    root.appendChild(panel);
+    root.appendChild(bubble);
+    document.body.appendChild(root);
+
+    bubble.addEventListener("click", function () {
+      if (self.isOpen()) self.close(); else self.open();
+    });
+    close.addEventListener("click", function () { self.close(); });
+    root.addEventListener("keydown", function (ev) {
+      if ((ev.key === "Escape" || ev.key === "Esc") && self.isOpen()) {
+        ev.preventDefault();
+        self.close();
+      }
+    });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      self.submitInput();
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        self.submitInput();
+      }
+    });
+    input.addEventListener("input", function () { self.updateCounter(); self.autosize(); });
+    this.updateCounter();
+
+    if (storageGet(this.openKey) === "1") this.open({ focus: false });
+  };
+
+  Widget.prototype.isOpen = function () { return !this.panel.hidden; };
+
+  Widget.prototype.open = function (opts) {
+    var self = this;
+    this.panel.hidden = false;
+    this.root.classList.add("asa-open");
+    this.bubble.setAttribute("aria-expanded", "true");
+    this.bubble.setAttribute("aria-label", "Close " + this.c.title);
+    storageSet(this.openKey, "1");
+    if (!opts || opts.focus !== false) this.input.focus();
+    if (!this.loaded) {
+      this.loaded = true;
+      // Nothing can be sent until the history is back (it replaces what the log shows).
+      this.setBusy(true);
+      this.restore().then(function () {
+        self.setBusy(false);
+        if (!self.history.length && self.c.greeting) self.send(self.c.greeting, self.c.greeting, { silent: true });
+      });
+    }
+  };
+
+  Widget.prototype.close = function () {
+    this.panel.hidden = true;
+    this.root.classList.remove("asa-open");
+    this.bubble.setAttribute("aria-expanded", "false");
+    this.bubble.setAttribute("aria-label", "Open " + this.c.title);
+    storageSet(this.openKey, "0");
+    this.bubble.focus();
+  };
+
+  Widget.prototype.updateCounter = function () {
+    var n = this.input.value.length;
+    var max = this.c.maxLength;
+    var over = n > max;
+    this.counter.textContent = over
+      ? n + " / " + max + " characters \u2014 please shorten your message to " + max + " characters."
+      : n + " / " + max + " characters";
+    this.counter.classList.toggle("asa-over", over);
+    this.input.setAttribute("aria-invalid", over ? "true" : "false");
+    this.sendButton.disabled = this.busy || over || !this.input.value.trim();
+  };
+
+  Widget.prototype.autosize = function () {
+    this.input.style.height = "auto";
+    this.input.style.height = Math.min(this.input.scrollHeight + 2, 120) + "px";
+  };
+
+  Widget.prototype.submitInput = function () {
+    var text = this.input.value.trim();
+    if (!text || this.busy) return;
+    if (text.length > this.c.maxLength) {
+      this.updateCounter();
+      return;
+    }
+    this.input.value = "";
+    this.updateCounter();
+    this.autosize();
+    this.send(text, text);
+  };
+
+  Widget.prototype.scrollToEnd = function () {
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Widget.prototype.saveHistory = function () {
+    // Keep the last 200 messages: enough to restore a conversation, small for localStorage.
+    storageSet(this.historyKey, JSON.stringify(this.history.slice(-200)));
+  };
+
+  Widget.prototype.disableOldButtons = function () {
+    var old = this.log.querySelectorAll(".asa-buttons");
+    for (var i = 0; i < old.length; i++) old[i].parentNode.removeChild(old[i]);
+  };
+
+  /** Render one message. msg = {from: "user"|"bot", text, buttons?, error?} */
+  Widget.prototype.renderMessage = function (msg, withButtons) {
+    var self = this;
+    var wrap = this.el("div", "asa-msg asa-msg-" + (msg.from === "user" ? "user" : "bot") + (msg.error ? " asa-msg-error" : ""));
+    var who = this.el("span", "asa-sr");
+    who.textContent = msg.from === "user" ? "You said: " : "Assistant: ";
+    var text = this.el("p", "asa-text");
+    if (msg.from === "user") {
+      text.textContent = msg.text;
+    } else {
+      renderRichText(text, msg.text);
+    }
+    wrap.appendChild(who);
+    wrap.appendChild(text);
+
+    if (msg.from === "bot" && msg.text && !msg.error) {
+      var copy = this.el("button", "asa-copy", { type: "button", "aria-label": "Copy this message" });
+      copy.textContent = "Copy";
+      copy.addEventListener("click", function () {
+        copyText(msg.text).then(function (ok) {
+          copy.textContent = ok ? "Copied" : "Copy failed";
+          setTimeout(function () { copy.textContent = "Copy"; }, 2000);
+        });
+      });
+      wrap.appendChild(copy);
+    }
+
+    if (withButtons && msg.buttons && msg.buttons.length) {
+      var box = this.el("div", "asa-buttons", { role: "group", "aria-label": "Suggested replies" });
+      msg.buttons.forEach(function (b) {
+        if (!b || typeof b.title !== "string") return;
+        var btn = self.el("button", "asa-quick", { type: "button" });
+        btn.textContent = b.title;
+        btn.addEventListener("click", function () {
+          if (self.busy) return;
+          self.send(typeof b.payload === "string" && b.payload ? b.payload : b.title, b.title);
+        });
+        box.appendChild(btn);
+      });
+      wrap.appendChild(box);
+    }
+    this.log.appendChild(wrap);
+    this.scrollToEnd();
+    return wrap;
+  };
+
+  Widget.prototype.renderAll = function () {
+    var self = this;
+    while (this.log.firstChild) this.log.removeChild(this.log.firstChild);
+    var lastBot = -1;
+    this.history.forEach(function (m, i) { if (m.from === "bot") lastBot = i; });
+    var lastIndex = this.history.length - 1;
+    this.history.forEach(function (m, i) {
+      // Only the last bot message keeps its buttons, and only if nobody answered after it.
+      self.renderMessage(m, i === lastBot && lastBot === lastIndex);
+    });
+  };
+
+  Widget.prototype.setBusy = function (busy) {
+    this.busy = busy;
+    this.updateCounter();
+    if (busy) {
+      var t = this.el("div", "asa-typing", { "data-role": "typing", role: "status" });
+      var sr = this.el("span", "asa-sr");
+      sr.textContent = "The assistant is typing";
+      t.appendChild(sr);
+      for (var i = 0; i < 3; i++) t.appendChild(this.el("span", null, { "aria-hidden": "true" }));
+      this.typing = t;
+      this.log.appendChild(t);
+      this.scrollToEnd();
+      var quick = this.log.querySelectorAll(".asa-quick");
+      for (var j = 0; j < quick.length; j++) quick[j].disabled = true;
+    } else if (this.typing) {
+      if (this.typing.parentNode) this.typing.parentNode.removeChild(this.typing);
+      this.typing = null;
+    }
+  };
+
+  Widget.prototype.add = function (msg, withButtons) {
+    this.history.push(msg);
+    this.saveHistory();
+    this.renderMessage(msg, withButtons);
+  };
+
+  /** Send `message` to Rasa; show `display` as the user's text. */
+  Widget.prototype.send = function (message, display, opts) {
+    var self = this;
+    if (this.busy) return Promise.resolve();
+    if (!opts || !opts.silent) {
+      this.disableOldButtons();
+      this.add({ from: "user", text: display });
+    }
+    this.setBusy(true);
+    return fetchWithTimeout(this.c.serverUrl + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: this.sender, message: message })
+    }, this.c.requestTimeoutMs)
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (replies) {
+        if (!Array.isArray(replies)) throw new Error("unexpected reply");
+        self.setBusy(false);
+        replies.forEach(function (r, i) {
+          if (!r || (typeof r.text !== "string" && !(r.buttons && r.buttons.length))) return;
+          self.add({
+            from: "bot",
+            text: typeof r.text === "string" ? r.text : "",
+            buttons: Array.isArray(r.buttons) ? r.buttons : []
+          }, i === replies.length - 1 || hasButtons(r));
+        });
+      })
+      .catch(function () {
+        self.setBusy(false);
+        // Shown, but not saved: the server has no record of it either.
+        self.renderMessage({ from: "bot", text: ERROR_TEXT, error: true }, false);
+      })
+      .then(function () {
+        self.setBusy(false);
+        // A clicked quick reply is removed, which drops focus to <body>: bring it back.
+        var active = document.activeElement;
+        if (self.isOpen() && (!active || active === document.body)) self.input.focus();
+      });
+  };
+
+  function hasButtons(r) { return !!(r && r.buttons && r.buttons.length); }
+
+  /** Load the conversation: the server's tracker first, localStorage if that fails. */
+  Widget.prototype.restore = function () {
+    var self = this;
+    var url = this.c.serverUrl + "/conversations/" + encodeURIComponent(this.sender) + "/tracker";
+    var request = this.c.restoreFromServer === false
+      ? Promise.reject(new Error("server restore disabled"))
+      : fetchWithTimeout(url, { method: "GET" }, 15000);
+    return request
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (tracker) {
+        var events = tracker && tracker.events;
+        if (!Array.isArray(events)) throw new Error("no events");
+        var fromServer = historyFromEvents(events);
+        // Rasa answers a tracker request for a new sender with a fresh session (the notice)
+        // that it does not store; the real notice comes with the first reply. Until the user
+        // has said something there is no history to show.
+        if (!fromServer.some(function (m) { return m.from === "user"; })) fromServer = [];
+        var local = self.localHistory();
+        // Messages the user typed while the server was down are only in the local copy.
+        self.history = fromServer.length || !local.length ? fromServer : local;
+        self.saveHistory();
+      })
+      .catch(function () {
+        self.history = self.localHistory();
+      })
+      .then(function () { self.renderAll(); });
+  };
+
+  Widget.prototype.localHistory = function () {
+    try {
+      var h = JSON.parse(storageGet(this.historyKey) || "[]");
+      return Array.isArray(h) ? h.filter(function (m) {
+        return m && (m.from === "user" || m.from === "bot") && typeof m.text === "string";
+      }) : [];
+    } catch (e) {
+      return [];
+    }
+  };
+
+  function copyText(text) {
+    function fallback() {
+      var ta = document.createElement("textarea");
+      ta.value = text;
+      ta.setAttribute("readonly", "");
+      ta.style.position = "fixed";
+      ta.style.top = "-1000px";
+      ta.style.opacity = "0";
+      document.body.appendChild(ta);
+      var active = document.activeElement;
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(ta);
+      if (active && active.focus) active.focus();
+      return ok;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return fallback(); });
+    }
+    return Promise.resolve(fallback());
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function start() {
+    if (window.ASAssistant && window.ASAssistant.widget) return;
+    var widget = new Widget(mergeConfig());
+    window.ASAssistant = {
+      widget: widget,
+      open: function () { widget.open(); },
+      close: function () { widget.close(); },
+      // Exposed for tests and for sites that render bot text elsewhere.
+      linkifyParts: linkifyParts,
+      renderRichText: renderRichText,
+      historyFromEvents: historyFromEvents,
+      version: "1.0.0"
+    };
+  }
+
+  window.ASAssistant = window.ASAssistant || {};
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
