@@ -43,7 +43,7 @@ NO_REPLY_METADATA = {"fallback": "no_reply"}
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
-privacy.install()
+#privacy.install()
 
 
 class CountingOutputChannel(OutputChannel):

@@ -32,6 +32,8 @@
     // Read the history back from Rasa's tracker on page load (needs --enable-api and no
     // --auth-token on the public endpoint). false: use only the copy kept in localStorage.
     restoreFromServer: true,
+    // How long the fallback copy of the history in localStorage is used (days).
+    localHistoryDays: 30,
     requestTimeoutMs: 60000
   };
 
@@ -114,7 +116,8 @@
       storageKey: "data-storage-key",
       notice: "data-notice",
       greeting: "data-greeting",
-      restoreFromServer: "data-restore-from-server"
+      restoreFromServer: "data-restore-from-server",
+      localHistoryDays: "data-local-history-days"
     };
     Object.keys(map).forEach(function (k) {
       var v = script.getAttribute(map[k]);
@@ -137,6 +140,8 @@
     cfg.serverUrl = String(cfg.serverUrl).replace(/\/+$/, "");
     if (!/^#[0-9a-fA-F]{3,8}$/.test(String(cfg.primaryColor))) cfg.primaryColor = DEFAULTS.primaryColor;
     cfg.maxLength = Math.max(1, parseInt(cfg.maxLength, 10) || DEFAULTS.maxLength);
+    cfg.localHistoryDays = Math.max(0, Number(cfg.localHistoryDays));
+    if (isNaN(cfg.localHistoryDays)) cfg.localHistoryDays = DEFAULTS.localHistoryDays;
     return cfg;
   }
 
@@ -258,7 +263,8 @@
       ".asa-send{background:var(--asa-primary);color:#fff;border:none;border-radius:8px;padding:0 16px;height:42px;font:inherit;font-weight:600;cursor:pointer}",
       ".asa-send:disabled{opacity:.55;cursor:default}",
       ".asa-counter{font-size:12px;color:#55606b;text-align:right;margin:3px 2px 0}",
-      ".asa-counter.asa-over{color:#a4161a;font-weight:600}",
+      ".asa-counter.asa-over,.asa-limit{color:#a4161a;font-weight:600}",
+      ".asa-limit{font-size:13px;margin:2px 2px 0}.asa-limit:empty{display:none}",
       "@media (max-width:479.98px){.asa-panel{left:0;right:0;top:0;bottom:0;width:100%;max-width:100%;height:100%;max-height:100%;border-radius:0}.asa-root.asa-open .asa-bubble{display:none}}"
     ].join("\n");
   }
@@ -271,6 +277,8 @@
     this.historyKey = config.storageKey + ":history";
     this.openKey = config.storageKey + ":open";
     this.sender = storageGet(this.senderKey);
+    // A sender created now has nothing on the server yet: no need to ask for its tracker.
+    this.senderIsNew = !this.sender;
     if (!this.sender) {
       this.sender = newSenderId();
       storageSet(this.senderKey, this.sender);
@@ -361,15 +369,20 @@
     });
     var send = this.el("button", "asa-send", { type: "submit", "aria-label": "Send message" });
     send.textContent = "Send";
-    var counter = this.el("p", "asa-counter", { id: counterId, "aria-live": "polite" });
+    // The count is read with the input (aria-describedby), not announced on every key; only
+    // going over the limit is announced, by the status line below it.
+    var counter = this.el("p", "asa-counter", { id: counterId });
+    var limit = this.el("p", "asa-limit", { role: "status" });
     row.appendChild(label);
     row.appendChild(input);
     row.appendChild(send);
     form.appendChild(row);
     form.appendChild(counter);
+    form.appendChild(limit);
     this.input = input;
     this.sendButton = send;
     this.counter = counter;
+    this.limit = limit;
 
     panel.appendChild(header);
     panel.appendChild(notice);
@@ -439,9 +452,9 @@
     var n = this.input.value.length;
     var max = this.c.maxLength;
     var over = n > max;
-    this.counter.textContent = over
-      ? n + " / " + max + " characters \u2014 please shorten your message to " + max + " characters."
-      : n + " / " + max + " characters";
+    this.counter.textContent = n + " / " + max + " characters";
+    var limitText = over ? "Your message is too long: please shorten it to " + max + " characters." : "";
+    if (this.limit.textContent !== limitText) this.limit.textContent = limitText;
     this.counter.classList.toggle("asa-over", over);
     this.input.setAttribute("aria-invalid", over ? "true" : "false");
     this.sendButton.disabled = this.busy || over || !this.input.value.trim();
@@ -471,7 +484,7 @@
 
   Widget.prototype.saveHistory = function () {
     // Keep the last 200 messages: enough to restore a conversation, small for localStorage.
-    storageSet(this.historyKey, JSON.stringify(this.history.slice(-200)));
+    storageSet(this.historyKey, JSON.stringify({ savedAt: Date.now(), messages: this.history.slice(-200) }));
   };
 
   Widget.prototype.disableOldButtons = function () {
@@ -612,8 +625,8 @@
   Widget.prototype.restore = function () {
     var self = this;
     var url = this.c.serverUrl + "/conversations/" + encodeURIComponent(this.sender) + "/tracker";
-    var request = this.c.restoreFromServer === false
-      ? Promise.reject(new Error("server restore disabled"))
+    var request = this.c.restoreFromServer === false || this.senderIsNew
+      ? Promise.reject(new Error("no server history to restore"))
       : fetchWithTimeout(url, { method: "GET" }, 15000);
     return request
       .then(function (r) {
@@ -628,9 +641,9 @@
         // that it does not store; the real notice comes with the first reply. Until the user
         // has said something there is no history to show.
         if (!fromServer.some(function (m) { return m.from === "user"; })) fromServer = [];
-        var local = self.localHistory();
-        // Messages the user typed while the server was down are only in the local copy.
-        self.history = fromServer.length || !local.length ? fromServer : local;
+        // The server is the record: when it has forgotten the conversation (purged after
+        // some days, or reset), the browser forgets its copy too.
+        self.history = fromServer;
         self.saveHistory();
       })
       .catch(function () {
@@ -641,7 +654,11 @@
 
   Widget.prototype.localHistory = function () {
     try {
-      var h = JSON.parse(storageGet(this.historyKey) || "[]");
+      var saved = JSON.parse(storageGet(this.historyKey) || "{}") || {};
+      // The local copy is only a fallback; it does not outlive the server's retention.
+      var maxAge = this.c.localHistoryDays * 24 * 3600 * 1000;
+      if (!(saved.savedAt > Date.now() - maxAge)) return [];
+      var h = saved.messages;
       return Array.isArray(h) ? h.filter(function (m) {
         return m && (m.from === "user" || m.from === "bot") && typeof m.text === "string";
       }) : [];

@@ -157,6 +157,31 @@ def test_history_falls_back_to_the_local_copy_when_the_tracker_fails(page, demo_
     page.reload()
     expect(user_texts(page)).to_have_text(["what are biologics?"])
     expect(bot_texts(page)).to_have_text(before)
+    # The local copy does not outlive the server's retention (30 days by default).
+    page.evaluate("""() => {
+        const saved = JSON.parse(localStorage.getItem('as-assistant:history'));
+        saved.savedAt -= 31 * 24 * 3600 * 1000;
+        localStorage.setItem('as-assistant:history', JSON.stringify(saved));
+    }""")
+    page.reload()
+    expect(panel(page)).to_be_visible()
+    expect(page.locator("[data-role=typing]")).to_have_count(0)
+    expect(user_texts(page)).to_have_count(0)
+
+
+def test_a_conversation_the_server_forgot_is_forgotten_in_the_browser_too(page, demo_url):
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what are biologics?")
+    # As after scripts/purge_conversations.py: the tracker answers, with no user turn in it.
+    page.route(re.compile(r"/conversations/.+/tracker$"),
+               lambda route: route.fulfill(status=200, content_type="application/json",
+                                           body=json.dumps({"events": []})))
+    page.reload()
+    expect(panel(page)).to_be_visible()
+    expect(page.locator("[data-role=typing]")).to_have_count(0)
+    expect(user_texts(page)).to_have_count(0)
+    assert "biologics" not in page.evaluate("localStorage.getItem('as-assistant:history')")
 
 
 # ------------------------------------------------------------------ safety of rendering
@@ -375,7 +400,8 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
     expect(send).to_be_enabled()
     box.fill("a" * 2001)
     expect(counter).to_contain_text("2001 / 2000")
-    expect(counter).to_contain_text("please shorten your message")
+    expect(counter).to_have_class(re.compile("asa-over"))
+    expect(page.get_by_role("status").filter(has_text="too long")).to_contain_text("shorten it to 2000 characters")
     expect(send).to_be_disabled()
     box.press("Enter")
     expect(user_texts(page)).to_have_count(0)

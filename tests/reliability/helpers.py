@@ -1,5 +1,6 @@
 """Small clients for the reliability tests: REST, the HTTP API and socket.io."""
-import asyncio
+import threading
+import time
 import uuid
 from typing import Any, Dict, List, Optional
 
@@ -33,30 +34,30 @@ def events(servers: Servers, sender: str) -> List[Dict]:
 
 def socketio_say(servers: Servers, session_id: str, message: str, quiet: float = 2.0,
                  timeout: float = 60) -> List[Dict]:
-    """Send one message as the chat widget does; the bot messages that came back."""
+    """Send one message as the chat widget does; the bot messages that came back.
+
+    The synchronous client over long-polling: the pinned engine.io's asyncio client needs a
+    newer aiohttp than Rasa 3.6 allows, and websocket-client is not installed.
+    """
     import socketio
 
-    async def talk() -> List[Dict]:
-        received: List[Dict] = []
-        confirmed = asyncio.Event()
-        client = socketio.AsyncClient()
-        client.on("session_confirm", lambda *_: confirmed.set())
-        client.on("bot_uttered", lambda data: received.append(data))
-        await client.connect(servers.url, socketio_path="/socket.io", transports=["websocket"])
-        try:
-            await client.emit("session_request", {"session_id": session_id})
-            await asyncio.wait_for(confirmed.wait(), 10)
-            await client.emit("user_uttered", {"message": message, "session_id": session_id})
-            loop = asyncio.get_running_loop()
-            deadline, seen, last_change = loop.time() + timeout, 0, loop.time()
-            while loop.time() < deadline:
-                await asyncio.sleep(0.2)
-                if len(received) != seen:
-                    seen, last_change = len(received), loop.time()
-                elif received and loop.time() - last_change > quiet:
-                    break
-        finally:
-            await client.disconnect()
-        return received
-
-    return asyncio.run(talk())
+    received: List[Dict] = []
+    confirmed = threading.Event()
+    client = socketio.Client()
+    client.on("session_confirm", lambda *_: confirmed.set())
+    client.on("bot_uttered", lambda data: received.append(data))
+    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(10), "no session_confirm"
+        client.emit("user_uttered", {"message": message, "session_id": session_id})
+        deadline, seen, last_change = time.time() + timeout, 0, time.time()
+        while time.time() < deadline:
+            time.sleep(0.2)
+            if len(received) != seen:
+                seen, last_change = len(received), time.time()
+            elif received and time.time() - last_change > quiet:
+                break
+    finally:
+        client.disconnect()
+    return received

@@ -116,21 +116,22 @@ def test_add_message_api_bad_body_gets_a_400(servers):
 def test_long_message_is_cut_for_nlu_told_and_stored_whole(servers):
     kb = knowledge_base()
     sender = new_sender()
-    question = "what is bone marrow edema?"
-    tail = " and also some more words about my week" * 2500
-    full = question + tail + " THE-VERY-END"
-    assert len(full) > 50 * MAX_MESSAGE_CHARS
+    # Only the first question is within the limit; were the rest read, the JAK one would count.
+    first = "what is bone marrow edema?"
+    full = first + "\n" * MAX_MESSAGE_CHARS + "what are JAK inhibitors? " * 4000 + "THE-VERY-END"
+    assert len(full) > 100_000
 
     r = post_webhook(servers, {"sender": sender, "message": full})
     assert r.status_code == 200, r.text
-    texts = bot_texts(r.json())
-    assert kb.topics["ask_bme_definition"].answer in "\n".join(texts)  # the first part was read
-    assert texts[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
+    reply = "\n".join(bot_texts(r.json()))
+    assert kb.topics["ask_bme_definition"].answer in reply
+    assert kb.topics["ask_jak_inhibitors"].answer not in reply
+    assert bot_texts(r.json())[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)  # told, last
 
     user = [e for e in events(servers, sender) if e["event"] == "user"]
     assert len(user) == 1
     assert user[0]["text"] == full  # the record keeps every character
-    assert user[0]["parse_data"]["text"] == full[:MAX_MESSAGE_CHARS]
+    assert user[0]["parse_data"]["text"] == first  # what NLU read: the first 2,000, stripped
     assert user[0]["metadata"]["truncated_to_chars"] == MAX_MESSAGE_CHARS
 
 

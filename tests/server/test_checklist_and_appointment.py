@@ -73,9 +73,9 @@ def test_red_flag_mid_checklist_is_handled_first(servers):
 def test_unclear_answer_is_asked_again_with_help_then_taken_as_not_sure(servers):
     sender = new_sender()
     start(servers, sender)
-    first = [m["text"] for m in servers.say(sender, "hmm purple")]
+    first = [m["text"] for m in servers.say(sender, "the weather is lovely today")]
     assert first == [KB.checklist.texts["unclear_help"], FACTORS[0].question]
-    second = [m["text"] for m in servers.say(sender, "banana")]
+    second = [m["text"] for m in servers.say(sender, "my cat likes fish")]
     assert second[-1] == FACTORS[1].question
 
 
