@@ -15,10 +15,10 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py)
 
 .PHONY: help install system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout purge clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the pinned project
 
@@ -28,9 +28,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis)
-	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null)
+system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis, PostgreSQL)
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null && \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server \
+			postgresql >/dev/null)
+	@# PostgreSQL refuses to run as root; the scale-out test then runs it as `postgres`.
+	@[ "$$(id -u)" != 0 ] || id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home postgres
 
 train: $(MODEL)  ## train the model when it is missing or older than its inputs
 
@@ -50,7 +54,7 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-test: validate train test-unit test-server test-conversations test-nlu test-browser  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout  ## everything CI runs
 
 test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions
 	$(BIN)/pytest -q tests/unit
@@ -69,6 +73,16 @@ test-nlu: train  ## held-out NLU set: fails below 90% intent accuracy
 
 test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
 	$(BIN)/pytest -q tests/browser
+
+test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: real servers
+	$(BIN)/pytest -q tests/reliability
+
+test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
+	$(BIN)/pytest -q tests/scaleout
+
+purge: install  ## delete conversations idle for more than DAYS days: make purge DAYS=30
+	@[ -n "$(DAYS)" ] || { echo "usage: make purge DAYS=30" >&2; exit 2; }
+	$(BIN)/python scripts/purge_conversations.py --older-than-days $(DAYS)
 
 clean:  ## remove models and results (keeps conversations in var/)
 	rm -rf models results

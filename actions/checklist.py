@@ -27,19 +27,45 @@ class ValidateBoneHealthChecklist(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if requested not in {f.slot for f in kb.checklist.factors}:
             return []
+        turn = _user_turns(tracker)
+        if tracker.get_slot("checklist_turn") == turn:
+            # Rasa runs this action twice per message (slot extraction, then the form):
+            # the second time, repeat the slot events without saying anything again.
+            value = tracker.get_slot(requested)
+            return [SlotSet("checklist_turn", turn)] + ([SlotSet(requested, value)] if value else [])
         intent = latest_intent(tracker)
-        answer = answer_from_intent(intent)
-        if answer:
-            return [SlotSet(requested, answer), SlotSet("checklist_retries", 0)]
         if intent in HANDLED_BY_RULES:
             return []
+        done = [SlotSet("checklist_turn", turn)]
+        answer = answer_from_intent(intent)
+        if answer:
+            return done + [SlotSet(requested, answer), SlotSet("checklist_unclear", False)]
         if intent in kb.topics:  # a question in the middle: answer it, then ask again
-            # Returning a slot event tells the form the turn was handled, so it re-asks.
-            return answer_turn(dispatcher, tracker) + [SlotSet("checklist_retries", 0)]
-        if not tracker.get_slot("checklist_retries"):
-            dispatcher.utter_message(text=kb.checklist.texts["unclear_help"])
-            return [SlotSet("checklist_retries", 1)]
-        return [SlotSet(requested, NOT_SURE), SlotSet("checklist_retries", 0)]
+            return done + answer_turn(dispatcher, tracker)
+        return done + unclear_answer(dispatcher, tracker)
+
+
+def _user_turns(tracker: Tracker) -> int:
+    return sum(1 for e in tracker.events if e.get("event") == "user")
+
+
+def unclear_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The first unclear answer gets help and the question again; the second counts as not sure."""
+    if not tracker.get_slot("checklist_unclear"):
+        dispatcher.utter_message(text=knowledge_base().checklist.texts["unclear_help"])
+        return [SlotSet("checklist_unclear", True)]
+    return [SlotSet(tracker.get_slot("requested_slot"), NOT_SURE), SlotSet("checklist_unclear", False)]
+
+
+class ActionChecklistUnclear(Action):
+    """An answer the classifier could not read at all (nlu_fallback) in the checklist."""
+
+    def name(self) -> Text:
+        return "action_checklist_unclear"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        # Mark the message handled: the form's validation runs again right after this.
+        return [SlotSet("checklist_turn", _user_turns(tracker))] + unclear_answer(dispatcher, tracker)
 
 
 class ActionChecklistSummary(Action):

@@ -1,6 +1,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.knowledge import knowledge_base
@@ -10,6 +11,9 @@ class ActionDidYouMean(Action):
     """When unsure: offer the two likeliest topics as buttons; the second time, ask to rephrase.
 
     Never answers a guess: the person chooses, so a wrong topic is never stated as fact.
+    It is also the core fallback (no rule applies), so like Rasa's default fallback it
+    reverts the user turn for prediction: the bot then listens instead of looping. The
+    message itself stays in the conversation record.
     """
 
     def name(self) -> Text:
@@ -21,11 +25,11 @@ class ActionDidYouMean(Action):
         guesses = [r["name"] for r in ranking if r.get("name") in kb.topics][:2]
         if not guesses or _offered_just_before(tracker):
             dispatcher.utter_message(text=kb.frame["rephrase"])
-            return []
+            return [UserUtteranceReverted()]
         buttons = [{"title": kb.topics[g].title, "payload": f"/{g}"} for g in guesses]
         buttons.append({"title": kb.frame["something_else"], "payload": "/out_of_scope"})
         dispatcher.utter_message(text=kb.frame["did_you_mean"], buttons=buttons)
-        return []
+        return [UserUtteranceReverted()]
 
 
 def _offered_just_before(tracker: Tracker) -> bool:

@@ -43,7 +43,7 @@ NO_REPLY_METADATA = {"fallback": "no_reply"}
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
-#privacy.install()
+privacy.install()
 
 
 class CountingOutputChannel(OutputChannel):
@@ -90,11 +90,11 @@ class GuardedChannel:
         return handle
 
     async def handle_guarded(self, message: UserMessage, on_new_message: Handler) -> None:
-        sender_id = message.sender_id
-        truncated = await self._truncate(message)
+        sender_id, truncated = message.sender_id, False
         output = CountingOutputChannel(message.output_channel)
         message.output_channel = output
         try:
+            truncated = await self._truncate(message)
             await on_new_message(message)
         except Exception as error:  # noqa: BLE001 - the person gets a reply whatever went wrong
             # The exception's type only: its message or traceback could quote the text.
