@@ -15,6 +15,8 @@ from rasa.core.channels.slack import SlackInput
 from rasa.core.channels.telegram import TelegramInput
 from sanic import Blueprint
 
+from channels.guard import GuardedChannel, Handler
+
 logger = logging.getLogger(__name__)
 
 
@@ -40,7 +42,14 @@ class _Disabled(InputChannel):
         return Blueprint(f"{self._name}_disabled", __name__)
 
 
-class SlackChannel(SlackInput):
+class _Guarded(GuardedChannel):
+    """The same length limit and never-silence guard as the website channels."""
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return self.remember_app(super().blueprint(self.guarded(on_new_message)))
+
+
+class SlackChannel(_Guarded, SlackInput):
     """Needs SLACK_TOKEN (bot token) and SLACK_SIGNING_SECRET; route /webhooks/slack/webhook."""
 
     VARIABLES = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
@@ -58,7 +67,7 @@ class SlackChannel(SlackInput):
                    slack_channel=os.environ.get("SLACK_CHANNEL"))
 
 
-class FacebookChannel(FacebookInput):
+class FacebookChannel(_Guarded, FacebookInput):
     """Needs FACEBOOK_VERIFY, FACEBOOK_SECRET and FACEBOOK_PAGE_ACCESS_TOKEN;
     route /webhooks/facebook/webhook."""
 
@@ -76,7 +85,7 @@ class FacebookChannel(FacebookInput):
         return cls(env["FACEBOOK_VERIFY"], env["FACEBOOK_SECRET"], env["FACEBOOK_PAGE_ACCESS_TOKEN"])
 
 
-class TelegramChannel(TelegramInput):
+class TelegramChannel(_Guarded, TelegramInput):
     """Needs TELEGRAM_ACCESS_TOKEN, TELEGRAM_VERIFY (the bot's username) and
     TELEGRAM_WEBHOOK_URL (public https URL ending in /webhooks/telegram/webhook).
     Rasa registers the webhook with Telegram at start-up, so it needs the internet."""
