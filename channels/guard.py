@@ -24,19 +24,16 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, Restarted, SessionStarted
 from sanic import Blueprint
 
+from assistant.knowledge import knowledge_base
 from channels import privacy
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-TRUNCATED_NOTICE = (
-    "Your message was long, so I read only the first {limit:,} characters. If something "
-    "important came later, please send it as a separate, shorter message."
-)
-NO_REPLY = (
-    "Sorry, I can't look that up right now. Please try again in a few minutes, or ask your "
-    "rheumatologist. If it feels urgent, call your local emergency number."
-)
+# The sentences live with every other one the assistant says, in answer_frame.yml.
+_FRAME = knowledge_base().frame
+TRUNCATED_NOTICE = _FRAME["truncated"]
+NO_REPLY = _FRAME["no_reply"]
 RED_FLAG_INTENT = "report_red_flag"
 # Metadata on the bot event that records NO_REPLY, so it can be told apart in the records.
 NO_REPLY_METADATA = {"fallback": "no_reply"}
@@ -163,9 +160,4 @@ def _last_action(events: List[Event]) -> Optional[Text]:
 
 def _red_flag_text() -> Text:
     """The reviewed urgent-care sentence, so a red flag never gets only "try again later"."""
-    try:
-        from assistant.knowledge import knowledge_base
-
-        return knowledge_base().frame["red_flag_unspecified"]
-    except Exception:  # noqa: BLE001
-        return NO_REPLY
+    return _FRAME["red_flag_unspecified"]

@@ -193,7 +193,7 @@ def run_step(name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT,
 def model_version(model: Path) -> Optional[str]:
     with tarfile.open(model) as archive:
         for member in archive.getmembers():
-            if member.name.endswith("metadata.json"):
+            if member.name.lstrip("./") == "metadata.json":  # not components/.../*metadata.json
                 return json.load(archive.extractfile(member)).get("rasa_open_source_version")
     return None
 
@@ -262,7 +262,9 @@ def stop(process: Optional[subprocess.Popen]) -> None:
 def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
     port = free_port()
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  url: {workdir / 'conversations.db'}\n")
+    # The same form of URL tests/servers.py gives ours.
+    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n"
+                         f"  url: sqlite:///{workdir / 'conversations.db'}\n")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     args = [RASA, "run", "--model", str(directory / "models"), "--endpoints", str(endpoints),
             "--credentials", str(directory / "bench-credentials.yml"), "--port", str(port),
