@@ -15,7 +15,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py)
 
 .PHONY: help install system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report purge clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -82,6 +82,9 @@ test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis 
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
 	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))
+
+bench: train  ## measure NLU, latency, throughput, memory vs Rasa's starter; writes bench/results.md
+	$(BIN)/python scripts/bench.py
 
 purge: install  ## delete conversations idle for more than DAYS days: make purge DAYS=30
 	@[ -n "$(DAYS)" ] || { echo "usage: make purge DAYS=30" >&2; exit 2; }

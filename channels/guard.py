@@ -25,7 +25,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, Restarted
 from sanic import Blueprint
 
 from assistant.knowledge import knowledge_base
-from channels import privacy
+from channels import privacy, speedups
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ NO_REPLY_METADATA = {"fallback": "no_reply"}
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 privacy.install()
+speedups.install()
 
 
 class CountingOutputChannel(OutputChannel):

@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -163,11 +164,14 @@ class RssSampler:
 # Steps
 
 def run_step(name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT,
-             ok: Sequence[int] = (0,)) -> float:
-    """Run a command to a log file in bench/work; return its wall time; fail loudly."""
+             ok: Sequence[int] = (0,)) -> Tuple[float, Optional[float]]:
+    """Run a command to a log file in bench/work; fail loudly. Returns its wall time and the
+    share of the machine's CPU that other processes used meanwhile (%)."""
     log_path = WORK / f"{name}.log"
     print(f"[bench] {name}: {' '.join(str(a) for a in args)}", flush=True)
     env = environment()
+    busy_before, total_before = system_cpu()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with open(log_path, "wb") as log:
         process = subprocess.Popen([str(a) for a in args], cwd=cwd, env=env, stdout=log,
@@ -183,11 +187,16 @@ def run_step(name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT,
                     os.killpg(process.pid, 9)
                     process.wait()
     elapsed = time.perf_counter() - started
+    busy, total = system_cpu()
+    busy, total = busy - busy_before, total - total_before
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    step_cpu = (used.ru_utime - children_before.ru_utime) + (used.ru_stime - children_before.ru_stime)
+    other = round(100 * max(busy - step_cpu, 0) / total, 1) if total else None
     if code not in ok:
         tail = log_path.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{name} exited with {code} (log: {log_path}):\n{tail}")
-    print(f"[bench] {name}: {elapsed:.1f}s", flush=True)
-    return elapsed
+    print(f"[bench] {name}: {elapsed:.1f}s (other processes: {other}% of the machine's CPU)", flush=True)
+    return elapsed, other
 
 
 def model_version(model: Path) -> Optional[str]:
@@ -201,7 +210,7 @@ def model_version(model: Path) -> Optional[str]:
 def nlu_benchmark() -> Dict:
     out = WORK / "nlu"
     shutil.rmtree(out, ignore_errors=True)
-    seconds = run_step("nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT,
+    seconds, _ = run_step("nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT,
                                     "--out", out, "--successes"], NLU_TIMEOUT)
     # The project's own summary (and its 90% floor: exit 1 below it, which is reported, not fatal).
     code = subprocess.run([PYTHON, "scripts/check_nlu_results.py", str(out), str(HOLDOUT)], cwd=ROOT,
@@ -225,18 +234,18 @@ def nlu_benchmark() -> Dict:
 def train_ours() -> Dict:
     out = WORK / "models"
     shutil.rmtree(out, ignore_errors=True)
-    seconds = run_step("train-ours", [RASA, "train", "--force", "--config", "config.yml", "--domain",
+    seconds, other = run_step("train-ours", [RASA, "train", "--force", "--config", "config.yml", "--domain",
                                       "domain.yml", "--data", "data/nlu", "data/rules", "--out", out,
                                       "--fixed-model-name", "as-assistant"], TRAIN_TIMEOUT)
     trained = out / "as-assistant.tar.gz"
     return {"seconds": round(seconds, 1), "model_bytes": trained.stat().st_size,
-            "rasa_version": model_version(trained)}
+            "rasa_version": model_version(trained), "other_processes_cpu_pct_of_machine": other}
 
 
 def init_starter(directory: Path) -> Dict:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
-    seconds = run_step("starter-init", [RASA, "init", "--no-prompt", "--init-dir", directory],
+    seconds, other = run_step("starter-init", [RASA, "init", "--no-prompt", "--init-dir", directory],
                        TRAIN_TIMEOUT)
     models = sorted((directory / "models").glob("*.tar.gz"))
     if not models:
@@ -244,7 +253,8 @@ def init_starter(directory: Path) -> Dict:
     # The starter's own endpoints have no tracker store (in memory); give it ours (SQLite) so
     # both servers store conversations the same way, and only the REST channel.
     (directory / "bench-credentials.yml").write_text("rest:\n")
-    return {"seconds": round(seconds, 1), "model": str(models[-1].relative_to(ROOT)),
+    return {"seconds": round(seconds, 1), "other_processes_cpu_pct_of_machine": other,
+            "model": str(models[-1].relative_to(ROOT)),
             "model_bytes": models[-1].stat().st_size, "rasa_version": model_version(models[-1])}
 
 
@@ -541,7 +551,12 @@ def write_markdown(results: Dict) -> str:
         f"({fmt(round(results['training']['ours']['model_bytes'] / 1e6, 1))} MB model), and `rasa init "
         "--no-prompt` (Rasa's default pipeline and policies, trained from scratch), timed wall clock, "
         f"both Rasa {results['training']['ours']['rasa_version']} / "
-        f"{results['training']['starter']['rasa_version']}. Model size is models/as-assistant.tar.gz.",
+        f"{results['training']['starter']['rasa_version']}. Model size is models/as-assistant.tar.gz. "
+        "Other processes used "
+        f"{fmt(results['training']['ours'].get('other_processes_cpu_pct_of_machine'))}% of the machine's CPU "
+        "during our training and "
+        f"{fmt(results['training']['starter'].get('other_processes_cpu_pct_of_machine'))}% during the "
+        "starter's, so the two training times compete with different loads: one run each, not medians.",
     ]
     return "\n".join(lines) + "\n"
 
