@@ -21,6 +21,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process(process: Optional[subprocess.Popen], timeout: float = 30) -> None:
+    """Terminate, then kill if it does not stop in time; a no-op for a stopped process."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -79,21 +90,11 @@ class Servers:
         self.rasa = self._start("rasa", args)
         wait_until_up(self.url + "/", self.rasa)
 
-    @staticmethod
-    def _stop(process: Optional[subprocess.Popen]) -> None:
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
     def stop_actions(self) -> None:
-        self._stop(self.actions)
+        stop_process(self.actions)
 
     def stop_rasa(self) -> None:
-        self._stop(self.rasa)
+        stop_process(self.rasa)
 
     def stop(self) -> None:
         self.stop_rasa()

@@ -16,7 +16,7 @@ from typing import Iterator, List
 import pytest
 import redis
 
-from tests.servers import free_port
+from tests.servers import free_port, stop_process
 
 DB_USER, DB_PASSWORD, DB_NAME = "rasa", "scaleout-test", "rasa"
 
@@ -89,10 +89,5 @@ def redis_port() -> Iterator[int]:
                 time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
