@@ -63,13 +63,15 @@ REQUEST_TIMEOUT = 120  # one message
 READY_TIMEOUT = 180
 
 # Messages Rasa's starter project (`rasa init`) understands, from its data/nlu.yml, in the
-# order of its stories (greet, mood, did-that-help answer, goodbye, bot challenge).
+# order of its stories (greet, mood, did-that-help answer, goodbye, bot challenge). Every one
+# gets a reply from whichever message a conversation starts: the starter answers a "no" after
+# "did that help?" with silence (its policies predict listening), so there is no "no" here.
 STARTER_MESSAGES = [
     "hi", "I am sad", "yes", "great", "bye",
     "hello", "I am feeling very good", "are you a bot?", "good morning", "I am unhappy",
-    "no", "goodbye", "hey there", "my day was horrible", "of course",
-    "amazing", "see you later", "good evening", "very sad", "that sounds good",
-    "am I talking to a human?", "hey", "I am great", "not really", "have a nice day",
+    "of course", "goodbye", "hey there", "my day was horrible", "that sounds good",
+    "amazing", "see you later", "good evening", "very sad", "indeed",
+    "am I talking to a human?", "hey", "I am great", "bye bye", "have a nice day",
 ]
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -331,8 +333,8 @@ def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, in
     busy, total = busy - busy_before, total - total_before
     self_cpu = sum(os.times()[:4]) - self_before
     server_cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
-    answered = max(result["answered"], 1)
-    result["server_cpu_ms_per_message"] = {name: round(1000 * s / answered, 1) for name, s in server_cpu.items()}
+    sent = max(result["messages"], 1)
+    result["server_cpu_ms_per_message"] = {name: round(1000 * s / sent, 1) for name, s in server_cpu.items()}
     result["peak_rss_mb"] = sampler.peak_mb()
     # CPU used by everything else on the machine during the run: the noise indicator.
     other = busy - sum(server_cpu.values()) - self_cpu
@@ -433,6 +435,10 @@ def fmt(value, suffix: str = "") -> str:
     return text + suffix
 
 
+def pct(value: Optional[float]) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
 def write_markdown(results: Dict) -> str:
     meta, nlu = results["meta"], results["nlu"]
     ours, starter, ratios = results["ours"], results["starter"], results["ratios"]
@@ -448,7 +454,7 @@ def write_markdown(results: Dict) -> str:
         f"{meta['loadavg_start']}, at end {meta['loadavg_end']}.",
         "",
         f"**Caveat:** this machine is shared and noisy; other processes used a median of "
-        f"{fmt(meta['other_cpu_pct_median'])}% (max {fmt(meta['other_cpu_pct_max'])}%) of all CPUs during the load "
+        f"{pct(meta['other_cpu_pct_median'])} (max {pct(meta['other_cpu_pct_max'])}) of all CPUs during the load "
         "runs (see the last column of the rounds table), and the load generator runs on the same "
         "CPUs as the servers. Compare the ratios more than the absolute numbers; figures are "
         f"medians of {meta['rounds']} rounds.",
@@ -517,7 +523,7 @@ def write_markdown(results: Dict) -> str:
         "## Rounds",
         "",
         "| round | server | conversations | msg/s | p50 ms | p95 ms | p99 ms | errors | Rasa CPU ms/msg | "
-        "other processes' CPU % |",
+        "other processes' CPU |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for number, rnd in enumerate(results["rounds"], 1):
@@ -526,7 +532,7 @@ def write_markdown(results: Dict) -> str:
                 lines.append(
                     f"| {number} | {target} | {c} | {fmt(r['throughput_msgs_per_s'])} | {fmt(r['latency_ms']['p50'])} | "
                     f"{fmt(r['latency_ms']['p95'])} | {fmt(r['latency_ms']['p99'])} | {r['errors']} | "
-                    f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {fmt(r['other_processes_cpu_pct_of_machine'])} |")
+                    f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {pct(r['other_processes_cpu_pct_of_machine'])} |")
     lines += [
         "",
         "## Method",
@@ -534,7 +540,7 @@ def write_markdown(results: Dict) -> str:
         f"- **Load**: `scripts/load_test.py` (closed loop: each conversation waits for the answer "
         f"before sending its next message), 1 and {n} concurrent conversations × {meta['messages']} "
         "messages, on 127.0.0.1, after 5 unmeasured warm-up messages. Ours gets the load test's "
-        "AS questions, the starter its own kinds of message (greetings, moods, yes/no, goodbye). "
+        "AS questions, the starter its own kinds of message (greetings, moods, yes, goodbye, are you a bot). "
         "Latency is per message, client side; throughput is messages over the run's wall time.",
         "- **Servers**: ours via `tests/servers.running_servers` (action server + `rasa run` with "
         "`endpoints.yml`, SQLite tracker store in a fresh directory, in-memory lock store); the "
@@ -544,19 +550,18 @@ def write_markdown(results: Dict) -> str:
         "- **Memory**: peak of VmRSS sampled every 0.2 s from /proc during the load runs, and "
         "VmHWM (the process's lifetime peak, model loading included) at the end of the round. "
         "Server CPU per message is the process's user+system time over the run divided by the "
-        "messages answered; it is less sensitive to other load than latency.",
+        "messages sent; it is less sensitive to other load than latency.",
         "- **Time to ready**: the Rasa server process's age (from /proc) when its first webhook "
         "message is answered; the first message is sent once `/` answers (polled every 0.5 s).",
         f"- **Training**: `rasa train --force` of this project into bench/work/models "
         f"({fmt(round(results['training']['ours']['model_bytes'] / 1e6, 1))} MB model), and `rasa init "
         "--no-prompt` (Rasa's default pipeline and policies, trained from scratch), timed wall clock, "
-        f"both Rasa {results['training']['ours']['rasa_version']} / "
-        f"{results['training']['starter']['rasa_version']}. Model size is models/as-assistant.tar.gz. "
-        "Other processes used "
-        f"{fmt(results['training']['ours'].get('other_processes_cpu_pct_of_machine'))}% of the machine's CPU "
-        "during our training and "
-        f"{fmt(results['training']['starter'].get('other_processes_cpu_pct_of_machine'))}% during the "
-        "starter's, so the two training times compete with different loads: one run each, not medians.",
+        f"both trained by Rasa {results['training']['ours']['rasa_version']} (read from each model's "
+        "metadata). Model size is that of models/as-assistant.tar.gz. One run each, not medians; other "
+        f"processes used {pct(results['training']['ours'].get('other_processes_cpu_pct_of_machine'))} of "
+        "the machine's CPU during our training and "
+        f"{pct(results['training']['starter'].get('other_processes_cpu_pct_of_machine'))} during the "
+        "starter's.",
     ]
     return "\n".join(lines) + "\n"
 
