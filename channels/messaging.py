@@ -42,63 +42,57 @@ class _Disabled(InputChannel):
         return Blueprint(f"{self._name}_disabled", __name__)
 
 
-class _Guarded(GuardedChannel):
-    """The same length limit and never-silence guard as the website channels."""
+class _FromEnvironment(GuardedChannel):
+    """A messaging channel built from environment variables, with the website channels'
+    guard (length limit, never silence). `VARIABLES` maps each required variable to the
+    Rasa connector's argument; `OPTIONAL` the same for optional ones."""
+
+    VARIABLES: Dict[str, str] = {}
+    OPTIONAL: Dict[str, str] = {}
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        env = _from_environment(tuple(cls.VARIABLES))
+        if not env:
+            return _Disabled(cls.name())
+        kwargs = {argument: env[variable] for variable, argument in cls.VARIABLES.items()}
+        kwargs.update({a: os.environ[v] for v, a in cls.OPTIONAL.items() if os.environ.get(v)})
+        return cls(**kwargs)
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return self.remember_app(super().blueprint(self.guarded(on_new_message)))
 
 
-class SlackChannel(_Guarded, SlackInput):
-    """Needs SLACK_TOKEN (bot token) and SLACK_SIGNING_SECRET; route /webhooks/slack/webhook."""
+class SlackChannel(_FromEnvironment, SlackInput):
+    """Route /webhooks/slack/webhook."""
 
-    VARIABLES = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
+    VARIABLES = {"SLACK_TOKEN": "slack_token", "SLACK_SIGNING_SECRET": "slack_signing_secret"}
+    OPTIONAL = {"SLACK_CHANNEL": "slack_channel"}
 
     @classmethod
     def name(cls) -> Text:
         return "slack"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        env = _from_environment(cls.VARIABLES)
-        if not env:
-            return _Disabled(cls.name())
-        return cls(slack_token=env["SLACK_TOKEN"], slack_signing_secret=env["SLACK_SIGNING_SECRET"],
-                   slack_channel=os.environ.get("SLACK_CHANNEL"))
 
+class FacebookChannel(_FromEnvironment, FacebookInput):
+    """Route /webhooks/facebook/webhook."""
 
-class FacebookChannel(_Guarded, FacebookInput):
-    """Needs FACEBOOK_VERIFY, FACEBOOK_SECRET and FACEBOOK_PAGE_ACCESS_TOKEN;
-    route /webhooks/facebook/webhook."""
-
-    VARIABLES = ("FACEBOOK_VERIFY", "FACEBOOK_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
+    VARIABLES = {"FACEBOOK_VERIFY": "fb_verify", "FACEBOOK_SECRET": "fb_secret",
+                 "FACEBOOK_PAGE_ACCESS_TOKEN": "fb_access_token"}
 
     @classmethod
     def name(cls) -> Text:
         return "facebook"
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        env = _from_environment(cls.VARIABLES)
-        if not env:
-            return _Disabled(cls.name())
-        return cls(env["FACEBOOK_VERIFY"], env["FACEBOOK_SECRET"], env["FACEBOOK_PAGE_ACCESS_TOKEN"])
 
+class TelegramChannel(_FromEnvironment, TelegramInput):
+    """Route /webhooks/telegram/webhook; TELEGRAM_VERIFY is the bot's username and
+    TELEGRAM_WEBHOOK_URL the public https URL of that route. Rasa registers the webhook with
+    Telegram at start-up, so it needs the internet."""
 
-class TelegramChannel(_Guarded, TelegramInput):
-    """Needs TELEGRAM_ACCESS_TOKEN, TELEGRAM_VERIFY (the bot's username) and
-    TELEGRAM_WEBHOOK_URL (public https URL ending in /webhooks/telegram/webhook).
-    Rasa registers the webhook with Telegram at start-up, so it needs the internet."""
-
-    VARIABLES = ("TELEGRAM_ACCESS_TOKEN", "TELEGRAM_VERIFY", "TELEGRAM_WEBHOOK_URL")
+    VARIABLES = {"TELEGRAM_ACCESS_TOKEN": "access_token", "TELEGRAM_VERIFY": "verify",
+                 "TELEGRAM_WEBHOOK_URL": "webhook_url"}
 
     @classmethod
     def name(cls) -> Text:
         return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        env = _from_environment(cls.VARIABLES)
-        if not env:
-            return _Disabled(cls.name())
-        return cls(env["TELEGRAM_ACCESS_TOKEN"], env["TELEGRAM_VERIFY"], env["TELEGRAM_WEBHOOK_URL"])

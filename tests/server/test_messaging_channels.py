@@ -43,7 +43,7 @@ def test_facebook_route_rejects_a_wrong_verify_token_and_a_bad_signature(channel
 
 
 def test_channels_are_off_without_their_variables(servers, monkeypatch):
-    for name in list(CHANNEL_ENV) + list(TelegramChannel.VARIABLES):
+    for name in list(CHANNEL_ENV) + list(TelegramChannel.VARIABLES) + ["SLACK_CHANNEL"]:
         monkeypatch.delenv(name, raising=False)
     for channel in (SlackChannel, FacebookChannel, TelegramChannel):
         assert isinstance(channel.from_credentials({}), _Disabled)
