@@ -3,6 +3,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.tracker_reading import checklist_answers
 from assistant.appointment import appointment_questions
 from assistant.knowledge import knowledge_base
 
@@ -15,7 +16,7 @@ class ActionAppointmentQuestions(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         kb = knowledge_base()
-        answers = {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
+        answers = checklist_answers(tracker, kb)
         text = appointment_questions(kb, tracker.get_slot("topics_discussed") or [], tracker.get_slot("medication"), answers)
         dispatcher.utter_message(text=text)
         return []

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_turn
-from actions.tracker_reading import latest_intent, send
+from actions.tracker_reading import checklist_answers, latest_intent, send
 from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
 from assistant.knowledge import knowledge_base
 
@@ -74,7 +74,7 @@ class ActionChecklistSummary(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         kb = knowledge_base()
-        answers = {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
+        answers = checklist_answers(tracker, kb)
         send(dispatcher, checklist_summary(kb, answers, tracker.get_slot("care_recipient")))
         return []
 

@@ -1,3 +1,4 @@
+import functools
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,6 +8,12 @@ from actions.tracker_reading import latest_entity_values, latest_text, send
 from assistant.answers import red_flag_reply
 from assistant.knowledge import knowledge_base
 from assistant.red_flags import RedFlagDetector
+
+
+@functools.lru_cache(maxsize=None)
+def _detector() -> RedFlagDetector:
+    """Built once: compiling the patterns takes about half a second."""
+    return RedFlagDetector(knowledge_base())
 
 
 class ActionRedFlag(Action):
@@ -19,6 +26,6 @@ class ActionRedFlag(Action):
         kb = knowledge_base()
         flags = latest_entity_values(tracker, "red_flag")
         if not flags:  # flagged by the classifier alone: look again with the rules
-            flags = RedFlagDetector(kb).find(latest_text(tracker))
+            flags = _detector().find(latest_text(tracker))
         send(dispatcher, red_flag_reply(kb, flags))
         return []

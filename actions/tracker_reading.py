@@ -1,10 +1,11 @@
 """Small readers over a Rasa SDK tracker, shared by the actions."""
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.answers import Reply
+from assistant.knowledge import KnowledgeBase
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -22,6 +23,11 @@ def latest_entity_values(tracker: Tracker, entity: str) -> List[str]:
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     values = latest_entity_values(tracker, entity)
     return values[0] if values else None
+
+
+def checklist_answers(tracker: Tracker, kb: KnowledgeBase) -> Dict[str, Optional[str]]:
+    """The bone-health checklist answers so far, by factor slot."""
+    return {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
