@@ -1,8 +1,5 @@
 """The conversation lock store: one server in memory, several servers on Redis, both safe.
 
-Not a channel; it is here because it is the other piece of our code that Rasa's server
-loads (endpoints.yml names it), with the channels.
-
 Rasa handles one message per conversation at a time with a ticket lock: each message takes
 the next ticket and waits until it is the first. Rasa 3.6's RedisLockStore changes a lock by
 reading it, changing it in Python and writing it back, so two servers that take a ticket for
