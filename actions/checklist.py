@@ -40,7 +40,9 @@ class ValidateBoneHealthChecklist(FormValidationAction):
         answer = answer_from_intent(intent)
         if answer:
             return done + [SlotSet(requested, answer), SlotSet("checklist_unclear", False)]
-        if intent in kb.topics:  # a question in the middle: answer it, then ask again
+        # A question in the middle: answer it, then ask again. An off-topic remark ("the weather
+        # is lovely") is not a question to answer here but an answer nobody could read.
+        if intent in kb.topics and intent != "out_of_scope":
             return done + answer_turn(dispatcher, tracker)
         return done + unclear_answer(dispatcher, tracker)
 

@@ -40,3 +40,14 @@ def looks_non_english(text: str) -> bool:
     english = sum(w in _ENGLISH for w in words)
     other = sum(w in _OTHER and w not in _ENGLISH for w in words)
     return other >= 2 and other > 2 * english
+
+
+def shows_other_language(text: str) -> bool:
+    """Any sign of another language: the test above, a letter outside plain English (é, ñ, ü,
+    other scripts), or a common word of another language. Weaker evidence than
+    looks_non_english: enough to trust the classifier's "another language", not to decide it."""
+    if looks_non_english(text):
+        return True
+    if any(c.isalpha() and not c.isascii() for c in text):
+        return True
+    return any(w.lower() in _OTHER and w.lower() not in _ENGLISH for w in _WORD.findall(text))

@@ -1,7 +1,7 @@
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.language import looks_non_english
+from assistant.language import looks_non_english, shows_other_language
 from components.base import RuleComponent, override_intent
 
 
@@ -10,5 +10,10 @@ class LanguageGuard(RuleComponent):
     """Sets `non_english` for messages clearly in another language, so the reply is honest."""
 
     def process_message(self, message: Message) -> None:
-        if looks_non_english(message.get("text")):
+        text = message.get("text")
+        if looks_non_english(text):
             override_intent(message, "non_english")
+        elif (message.get("intent") or {}).get("name") == "non_english" and not shows_other_language(text):
+            # The classifier saw only unfamiliar letters ("blorp zzkx", a bad typo): telling an
+            # English speaker we only understand English would be wrong, so ask to rephrase.
+            override_intent(message, "nlu_fallback")

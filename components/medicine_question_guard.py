@@ -5,15 +5,29 @@ from assistant.text_checks import medicine_question_intent
 from components.base import RuleComponent, override_intent
 
 
+# Intents that already get a safety reply: never overridden.
+SAFETY_INTENTS = {"ask_dosage", "ask_stop_medication", "report_red_flag"}
+# The rule also breaks a near-tie: a dose or stop question the classifier gave some weight
+# ("how much prednisone for a flare": flare 0.67, dosage 0.21) gets the safety reply, while
+# one it is sure is something else ("how many people on Humira get infections") does not.
+MIN_SUPPORT = 0.1
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class MedicineQuestionGuard(RuleComponent):
     """When the classifier is unsure, a question about dosing or stopping a medicine still
-    gets the safety reply ("ask your prescriber") instead of a did-you-mean guess."""
+    gets the safety reply ("ask your prescriber") instead of a did-you-mean guess or a
+    near-miss topic."""
 
     def process_message(self, message: Message) -> None:
-        if (message.get("intent") or {}).get("name") != "nlu_fallback":
+        top = (message.get("intent") or {}).get("name")
+        if top in SAFETY_INTENTS:
             return
         names_medicine = any(e.get("entity") in ("medication", "drug_class") for e in message.get("entities") or [])
         intent = medicine_question_intent(message.get("text"), names_medicine)
-        if intent:
+        if not intent:
+            return
+        support = max((r.get("confidence") or 0 for r in message.get("intent_ranking") or []
+                       if r.get("name") == intent), default=0)
+        if top == "nlu_fallback" or support >= MIN_SUPPORT:
             override_intent(message, intent)

@@ -29,6 +29,20 @@ SECONDS_PER_DAY = 24 * 60 * 60
 warnings.showwarning = lambda *args, **kwargs: None
 
 
+def is_sql_store(type_name: str) -> bool:
+    """Rasa's "SQL" type, or a store class built on SQLTrackerStore (stores/tracker_store.py)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.utils.common import class_from_module_path
+
+    if type_name.lower() == "sql":
+        return True
+    try:
+        store_class = class_from_module_path(type_name)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
+
+
 def tracker_store_engine(endpoints: Path) -> Any:
     """An SQLAlchemy engine for endpoints.yml's tracker store, as Rasa builds it."""
     os.environ.update(environment())  # endpoints.yml's ${VARS} are read from os.environ
@@ -37,7 +51,7 @@ def tracker_store_engine(endpoints: Path) -> Any:
     import sqlalchemy as sa
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or (config.type or "").lower() != "sql":
+    if config is None or not is_sql_store(config.type or ""):
         raise SystemExit(f"{endpoints}: the tracker store is not an SQL store; nothing to purge.")
     kwargs: Dict[str, Any] = config.kwargs
     url = SQLTrackerStore.get_db_url(

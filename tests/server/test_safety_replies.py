@@ -53,6 +53,21 @@ def test_dosing_questions_get_no_dose(servers, text):
     assert not DOSE_PATTERN.search(reply)
 
 
+# Medicine questions with "how many" or "extra" in them that are not about a dose: the
+# safety rule must not take them from the topic the classifier is sure of.
+NOT_DOSING = {
+    "how many people on humira get infections": "ask_infections_vaccines",
+    "does enbrel cause extra tiredness": "ask_drug_side_effects",
+}
+
+
+@pytest.mark.parametrize("text", sorted(NOT_DOSING))
+def test_questions_that_only_sound_like_dosing_get_their_topic(servers, text):
+    reply = servers.text(sender(), text)
+    assert KB.topics["ask_dosage"].answer not in reply, reply
+    assert servers.parse(text)["intent"]["name"] == NOT_DOSING[text]
+
+
 @pytest.mark.parametrize("text", STOPPING)
 def test_stopping_questions_are_sent_to_the_prescriber(servers, text):
     reply = servers.text(sender(), text)

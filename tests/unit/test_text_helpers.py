@@ -3,7 +3,7 @@ import pytest
 
 from assistant.caregiver import care_recipient
 from assistant.compound import asks_two_questions, second_topic
-from assistant.language import looks_non_english
+from assistant.language import looks_non_english, shows_other_language
 
 
 @pytest.mark.parametrize("text, person", [
@@ -34,6 +34,15 @@ def test_other_languages_are_noticed(text):
 ])
 def test_english_and_short_messages_are_not_flagged(text):
     assert not looks_non_english(text)
+
+
+@pytest.mark.parametrize("text, other", [
+    ("hola buenos días", True), ("Ho mal di schiena da mesi", True), ("Merci beaucoup", False),
+    ("blorp zzkx qqq", False), ("flibber jabber wokka", False), ("wot is osteoperosis", False),
+    ("强直性脊柱炎", True),
+])
+def test_signs_of_another_language_that_let_the_classifiers_guess_stand(text, other):
+    assert shows_other_language(text) is other
 
 
 def test_two_questions():
