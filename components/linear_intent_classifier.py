@@ -85,9 +85,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             shape=(len(intents), width))
         model = LogisticRegression(C=float(self.config["C"]), max_iter=int(self.config["max_iter"]))
         model.fit(features, intents)
+        weights, bias = model.coef_, model.intercept_
+        if len(model.classes_) == 2:
+            # sklearn keeps one score (the second class's); the first scores 0, so the softmax
+            # below gives sklearn's own probabilities.
+            weights = np.vstack([np.zeros_like(weights), weights])
+            bias = np.concatenate([[0.0], bias])
         # One row of weights per feature, so a message's score is a sum over its few features.
-        self.weights = np.ascontiguousarray(model.coef_.T)
-        self.bias = model.intercept_
+        self.weights = np.ascontiguousarray(weights.T)
+        self.bias = bias
         self.labels = [str(label) for label in model.classes_]
         self.persist()
         return self._resource

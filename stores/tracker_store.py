@@ -17,7 +17,9 @@ rebuild. So the database stays the one source of truth, and a restart loses noth
 A cached tracker is handed out once (removed from the cache) and comes back when it is saved,
 so two requests never share one tracker object; an unsaved tracker is never served again.
 Entries leave the cache after `cache_minutes` without a message, so conversation text does not
-linger in memory.
+linger in memory, and at most `cache_size` conversations are kept (a 25-turn conversation is
+about 100 KB of JSON in the database, a few times that in memory). Both can be set in
+endpoints.yml next to `type`.
 """
 import itertools
 import json
@@ -48,7 +50,7 @@ class _Entry:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, cache_size: int = 1000, cache_minutes: float = 30,
+    def __init__(self, *args: Any, cache_size: int = 500, cache_minutes: float = 30,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
@@ -77,7 +79,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     def _keep_sqlite_connections(self) -> None:
         """For an SQLite file: keep connections open, and write through a write-ahead log.
 
-        SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): three per
+        SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): two per
         message here. A small pool keeps them. The write-ahead log makes a commit one append
         and one fsync instead of a rollback journal's several; with SQLite's default
         `synchronous=FULL` a committed message still survives a power cut.
