@@ -75,6 +75,10 @@ class GuardedChannel:
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
 
+        @blueprint.listener("after_server_start")  # the model is loaded by now
+        async def freeze(_app: Any, _loop: Any) -> None:
+            speedups.freeze_startup_objects()
+
         return blueprint
 
     @property
