@@ -16,6 +16,7 @@ endpoints.yml selects the store with `store: ${LOCK_STORE_TYPE}` (in_memory or r
 variables are the ones Rasa documents; `url`, `port` and the other keys are RedisLockStore's.
 """
 import json
+import os
 from typing import Any, Callable, Dict, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
@@ -26,6 +27,13 @@ T = TypeVar("T")
 # A change gets the current lock (None if there is none) and returns the lock to keep (None to
 # delete it) and a result.
 Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
+
+
+def _sanic_workers() -> int:
+    try:
+        return int(os.environ.get("SANIC_WORKERS") or 1)
+    except ValueError:
+        return 1  # Rasa itself falls back to one worker then
 
 
 class TicketLockStore(LockStore):
@@ -40,6 +48,12 @@ class TicketLockStore(LockStore):
                                          port=int(endpoint_config.kwargs.get("port") or 6379), **kwargs)
         elif self.store != "in_memory":
             raise ValueError(f"lock_store store: {self.store!r} is neither 'in_memory' nor 'redis'")
+        elif _sanic_workers() > 1:
+            # Rasa lets a custom lock store run with several workers; each worker would keep
+            # its own in-memory locks, and one conversation could be handled twice at once.
+            raise ValueError("SANIC_WORKERS runs several server processes, which cannot share an "
+                             "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
+                             "SANIC_WORKERS=1.")
         super().__init__()
 
     # Reading, and the plain writes LockStore's own methods use.

@@ -70,3 +70,16 @@ def test_socketio_gets_the_short_reply_too(own_servers):
         replies = socketio_say(own_servers, session, "what are biologics?")
     assert [r.get("text") for r in replies] == [NO_REPLY]
     assert any("Source:" in r.get("text", "") for r in socketio_say(own_servers, session, "what are biologics?"))
+
+
+def test_several_workers_with_an_in_memory_lock_refuse_to_start(tmp_path):
+    # Each worker would keep its own locks and could handle one conversation twice at once.
+    from tests.servers import Servers
+
+    servers = Servers(tmp_path, env={"LOCK_STORE_TYPE": "in_memory", "SANIC_WORKERS": "2"})
+    try:
+        with pytest.raises(RuntimeError):
+            servers.start_rasa()
+    finally:
+        servers.stop()
+    assert "set LOCK_STORE_TYPE=redis" in (tmp_path / "rasa.log").read_text()
