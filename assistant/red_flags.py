@@ -1,8 +1,19 @@
 """Rule-based red-flag detection: fixed patterns from red_flags.yml, never a model's guess."""
+import re
 from typing import List
 
 from assistant.knowledge import KnowledgeBase
 from assistant.phrase_matching import build_matcher, make_doc
+
+
+# A thermometer reading counts by its whole degrees ("fever 39.2", "temp 38,5°C", "101.4F"),
+# so the phrases in red_flags.yml ("fever 39", "temp 38") need no decimals.
+_UNIT = r"(?:\s*°(?:\s*[cf]\b)?|\s*[cf]\b)"
+_READING = re.compile(rf"\b(\d{{2,3}})(?:[.,]\d+{_UNIT}?|{_UNIT})(?!\d)", re.IGNORECASE)
+
+
+def whole_degrees(text: str) -> str:
+    return _READING.sub(lambda m: m.group(1), text)
 
 
 class RedFlagDetector:
@@ -17,7 +28,7 @@ class RedFlagDetector:
 
     def find(self, text: str) -> List[str]:
         """Ids of the red flags the text describes, most urgent (file order) first."""
-        doc = make_doc(text)
+        doc = make_doc(whole_degrees(text))
         hits = {doc.vocab.strings[match_id] for match_id, _, _ in self._matcher(doc)}
         found = []
         for flag in self._flags.values():
