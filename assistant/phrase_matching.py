@@ -33,7 +33,7 @@ def allowed_edits(word: str) -> int:
 def token_pattern(phrase: str) -> List[Dict]:
     """The Matcher pattern for a phrase: one dict per token, fuzzy where the length allows."""
     pattern = []
-    for token in blank_english().make_doc(phrase.lower()):
+    for token in make_doc(phrase.lower()):
         if token.is_space:
             continue
         edits = allowed_edits(token.text)
