@@ -374,7 +374,7 @@ REQUIRED_FRAME = {
     "medication_intro", "medication_given_as", "medication_safety", "medication_path",
     "medication_next", "medication_side_effects", "medication_time_to_work",
     "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
-    "no_reply", "truncated",
+    "no_reply", "truncated", "unreadable",
 }
 
 

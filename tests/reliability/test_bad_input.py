@@ -170,3 +170,31 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers):
     assert replies[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
     user = [e for e in events(servers, session) if e["event"] == "user"]
     assert user[-1]["text"] == full and user[-1]["input_channel"] == "socketio"
+
+
+@pytest.mark.parametrize("payload", [
+    "what is AS?",                                        # not an object
+    {"message": 42, "session_id": "sio-bad-1"},           # message not a string
+    {"message": "what is AS?"},                           # no session id
+    {"message": "what is AS?", "session_id": ["a"]},      # session id not a string
+    None,                                                 # no data at all
+])
+def test_socketio_malformed_messages_get_a_kind_reply_and_the_chat_goes_on(servers, payload):
+    import socketio
+
+    received, confirmed = [], []
+    client = socketio.Client()
+    client.on("session_confirm", lambda *_: confirmed.append(True))
+    client.on("bot_uttered", lambda data: received.append(data))
+    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        client.emit("session_request", 123)  # malformed too: a new session is given
+        session = new_sender("sio")
+        client.emit("session_request", {"session_id": session})
+        client.emit("user_uttered", payload)
+        client.sleep(3)
+        assert confirmed and [r.get("text") for r in received] == [knowledge_base().frame["unreadable"]]
+    finally:
+        client.disconnect()
+    replies = [r.get("text", "") for r in socketio_say(servers, session, "what is bone marrow edema?")]
+    assert knowledge_base().topics["ask_bme_definition"].answer in "\n".join(replies)
