@@ -235,6 +235,7 @@
       ".asa-header{background:var(--asa-primary);color:#fff;padding:10px 12px 10px 16px;display:flex;align-items:center;gap:8px}",
       ".asa-header h2{font-size:17px;margin:0;flex:1;font-weight:600}",
       ".asa-close{background:transparent;color:#fff;border:none;font-size:26px;line-height:1;width:40px;height:40px;border-radius:6px;cursor:pointer}",
+      ".asa-restart{background:transparent;color:#fff;border:1px solid rgba(255,255,255,.7);font:inherit;font-size:14px;padding:6px 10px;min-height:40px;border-radius:6px;cursor:pointer}",
       ".asa-notice{background:#fff6d6;color:#3d3300;border-bottom:1px solid #e6d48a;padding:8px 14px;font-size:14px;margin:0}",
       ".asa-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f5f7f9}",
       ".asa-msg{max-width:88%;display:flex;flex-direction:column;gap:4px}",
@@ -338,9 +339,14 @@
     var header = this.el("div", "asa-header");
     var h = this.el("h2");
     h.textContent = c.title;
+    // A new conversation, e.g. on a shared computer or for another person: the old one stays
+    // in the clinic's record, but this browser forgets it.
+    var restart = this.el("button", "asa-restart", { type: "button", title: "Start a new conversation" });
+    restart.textContent = "Start over";
     var close = this.el("button", "asa-close", { type: "button", "aria-label": "Close chat" });
     close.textContent = "\u00d7";
     header.appendChild(h);
+    header.appendChild(restart);
     header.appendChild(close);
 
     var notice = this.el("p", "asa-notice", { "data-role": "notice" });
@@ -396,6 +402,7 @@
       if (self.isOpen()) self.close(); else self.open();
     });
     close.addEventListener("click", function () { self.close(); });
+    restart.addEventListener("click", function () { self.startOver(); });
     root.addEventListener("keydown", function (ev) {
       if ((ev.key === "Escape" || ev.key === "Esc") && self.isOpen()) {
         ev.preventDefault();
@@ -437,6 +444,21 @@
         if (!self.history.length && self.c.greeting) self.send(self.c.greeting, self.c.greeting, { silent: true });
       });
     }
+  };
+
+  /** A new sender id and an empty log (and the site's greeting, if it set one). */
+  Widget.prototype.startOver = function () {
+    if (this.busy) return;
+    this.sender = newSenderId();
+    storageSet(this.senderKey, this.sender);
+    this.senderIsNew = true;
+    this.history = [];
+    this.saveHistory();
+    this.renderAll();
+    this.input.value = "";
+    this.updateCounter();
+    this.input.focus();
+    if (this.c.greeting) this.send(this.c.greeting, this.c.greeting, { silent: true });
   };
 
   Widget.prototype.close = function () {

@@ -148,6 +148,29 @@ def test_reload_restores_history_from_the_tracker(page, demo_url):
     expect(user_texts(page).last).to_have_text("Bone health")
 
 
+def test_start_over_begins_a_new_conversation_and_the_old_one_stays_on_record(page, demo_url, servers):
+    import requests
+
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what is bone marrow edema?")
+    old_sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+
+    page.get_by_role("button", name="Start over").click()
+    expect(user_texts(page)).to_have_count(0)
+    expect(bot_texts(page)).to_have_count(0)
+    assert page.evaluate("localStorage.getItem('as-assistant:sender')") != old_sender
+    expect(page.get_by_label("Type your question")).to_be_focused()
+
+    ask(page, "what are biologics?")
+    assert "not medical advice" in all_bot_text(page)  # a new conversation: the notice again
+    expect(user_texts(page)).to_have_text(["what are biologics?"])
+    page.reload()
+    expect(user_texts(page)).to_have_text(["what are biologics?"])
+    old = requests.get(f"{servers.url}/conversations/{old_sender}/tracker", timeout=30).json()
+    assert "what is bone marrow edema?" in [e.get("text") for e in old["events"] if e["event"] == "user"]
+
+
 def test_history_falls_back_to_the_local_copy_when_the_tracker_fails(page, demo_url):
     page.goto(demo_url)
     open_widget(page)
