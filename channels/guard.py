@@ -79,6 +79,10 @@ class GuardedChannel:
         async def freeze(_app: Any, _loop: Any) -> None:
             speedups.freeze_startup_objects()
 
+        @blueprint.listener("before_server_stop")
+        async def close_connections(_app: Any, _loop: Any) -> None:
+            await speedups.close_shared_sessions()
+
         return blueprint
 
     @property

@@ -85,6 +85,13 @@ def _shared_session(self: EndpointConfig) -> _KeptOpen:
     return _KeptOpen(session)
 
 
+async def close_shared_sessions() -> None:
+    """When the server stops: close this loop's connection pools (else aiohttp logs errors)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _shared_sessions if k[0] is loop]:
+        await _shared_sessions.pop(key).close()
+
+
 # ---------------------------------------------------------------------------------------------
 # No full garbage collection through everything loaded at start.
 #

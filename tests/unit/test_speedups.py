@@ -12,3 +12,40 @@ def test_valid_and_invalid_replies_are_judged_as_rasa_judges_them():
     assert action._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
     with pytest.raises(jsonschema.ValidationError):
         action._validate_action_result({"events": "not a list"})
+
+
+def test_calls_to_an_endpoint_share_one_kept_alive_connection():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    speedups.install()
+    peers = []
+
+    async def webhook(request):
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    async def scenario():
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            for _ in range(3):
+                assert await endpoint.request(json={}, method="post") == {"events": [], "responses": []}
+            await speedups.close_shared_sessions()
+            assert await endpoint.request(json={}, method="post")  # a new pool after closing
+            await speedups.close_shared_sessions()
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(scenario())
+    assert len(peers) == 4
+    assert len(set(peers[:3])) == 1  # one connection for the first three calls
+    assert peers[3] != peers[0]
