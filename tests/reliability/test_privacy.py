@@ -66,3 +66,23 @@ def test_run_script_refuses_a_public_api_without_a_token():
             process.wait()
     assert process.returncode == 2
     assert "RASA_API_TOKEN" in stderr
+
+
+def test_the_action_server_listens_on_loopback_only(servers):
+    import socket
+
+    port = servers.action_port
+    assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).ok
+    # This machine's own address on its network (a UDP "connect" sends nothing).
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))
+        own_address = probe.getsockname()[0]
+    except OSError:
+        own_address = "127.0.0.1"
+    finally:
+        probe.close()
+    if own_address.startswith("127."):
+        pytest.skip("this machine has no non-loopback IPv4 address to try")
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://{own_address}:{port}/health", timeout=10)
