@@ -31,7 +31,8 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics))
     if second:
         reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
-        reply.buttons = [button(kb.topics[second].title, second)] + reply.buttons
+        offered = button(kb.topics[second].title, second)
+        reply.buttons = [offered] + [b for b in reply.buttons if b != offered]  # once, first
     send(dispatcher, reply)
     events = [SlotSet("last_topic", intent)]
     if intent not in discussed:

@@ -70,6 +70,16 @@ def test_two_questions_offer_the_second(kb):
     assert messages[0]["buttons"][0] == {"title": kb.topics["ask_bme_treatment"].title, "payload": "/ask_bme_treatment"}
 
 
+def test_the_offered_second_topic_is_not_offered_twice(kb):
+    # Cosentyx's own buttons include "how long medicines take to work" already.
+    ranking = [{"name": "ask_drug_info", "confidence": 0.6}, {"name": "ask_time_to_work", "confidence": 0.3}]
+    tracker = make_tracker("is cosentyx a biologic and how long does it take to work?", "ask_drug_info",
+                           entities=[{"entity": "medication", "value": "secukinumab"}], ranking=ranking)
+    messages, _ = run(ActionAnswer(), tracker)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == "/ask_time_to_work" and len(payloads) == len(set(payloads))
+
+
 @pytest.mark.parametrize("text, flag", [
     ("my wife suddenly can't see out of one eye", "eye_emergency"),
     ("i have crushing chest pain", "chest_breathing"),

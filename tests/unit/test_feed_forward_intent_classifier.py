@@ -1,4 +1,4 @@
-"""The linear intent classifier learns from the featurizers' sentence features, survives being
+"""The feed-forward intent classifier learns from the featurizers' sentence features, survives being
 stored and loaded, and says nothing when a message has no features."""
 import numpy as np
 import scipy.sparse
@@ -9,7 +9,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.linear_intent_classifier import LinearIntentClassifier
+from components.feed_forward_intent_classifier import FeedForwardIntentClassifier
 
 # Two featurizers, as in config.yml: a "word" block of 4 columns and a "char" block of 6.
 WORDS = ["bone", "marrow", "biologic", "injection"]
@@ -28,9 +28,9 @@ def message(words, intent=None):
 def classifier(tmp_path):
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(GraphSchema({}), "test")
-    resource = Resource("linear_intent_classifier")
-    config = {**LinearIntentClassifier.get_default_config(), "C": 10.0}
-    return LinearIntentClassifier.create(config, storage, resource, context), storage, resource, context
+    resource = Resource("feed_forward_intent_classifier")
+    config = {**FeedForwardIntentClassifier.get_default_config(), "hidden_units": 8}
+    return FeedForwardIntentClassifier.create(config, storage, resource, context), storage, resource, context
 
 
 def test_it_learns_stores_and_loads(tmp_path):
@@ -39,7 +39,7 @@ def test_it_learns_stores_and_loads(tmp_path):
                 message(["biologic"], "ask_biologics"), message(["biologic", "injection"], "ask_biologics")]
     clf.train(TrainingData(examples))
 
-    loaded = LinearIntentClassifier.load(clf.config, storage, resource, context)
+    loaded = FeedForwardIntentClassifier.load(clf.config, storage, resource, context)
     for model in (clf, loaded):
         [out] = model.process([message(["marrow"])])
         assert out.get("intent")["name"] == "ask_bme"
@@ -55,3 +55,13 @@ def test_a_message_without_features_gets_no_intent(tmp_path):
     [out] = clf.process([Message(data={"text": ""})])
     assert out.get("intent") == {"name": None, "confidence": 0.0}
     assert out.get("intent_ranking") == []
+
+
+def test_a_message_with_no_known_word_gets_no_confidence_but_keeps_its_ranking(tmp_path):
+    clf, *_ = classifier(tmp_path)
+    clf.train(TrainingData([message(["bone", "marrow"], "ask_bme"), message(["biologic"], "ask_biologics"),
+                            message(["injection", "biologic"], "ask_biologics")]))
+    # "apple" is no known word; only the letter block has something ("a...").
+    [out] = clf.process([message(["apple"])])
+    assert out.get("intent")["confidence"] == 0.0
+    assert [r["name"] for r in out.get("intent_ranking")] and out.get("intent_ranking")[0]["confidence"] > 0
