@@ -1,10 +1,11 @@
 """Find medicine names and class words in a message, using the catalog's names only."""
+import functools
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from spacy.util import filter_spans
 
-from assistant.knowledge import KnowledgeBase
+from assistant.knowledge import KnowledgeBase, knowledge_base
 from assistant.phrase_matching import build_matcher, make_doc
 
 CLASS_PREFIX = "class:"
@@ -24,8 +25,13 @@ class MedicationFinder:
         phrases = [(m.generic, n) for m in kb.medications.values() for n in m.names]
         phrases += [(CLASS_PREFIX + c.id, w) for c in kb.drug_classes.values() for w in c.words]
         self._matcher = build_matcher(phrases)
+        # The tokenizer and the recogniser both ask about the same message, one after the other.
+        self._find_cached = functools.lru_cache(maxsize=64)(self._find)
 
     def find(self, text: str) -> List[Mention]:
+        return list(self._find_cached(text))
+
+    def _find(self, text: str) -> Tuple[Mention, ...]:
         doc = make_doc(text)
         matches = self._matcher(doc, as_spans=True)
         mentions = []
@@ -38,7 +44,13 @@ class MedicationFinder:
                 value=label[len(CLASS_PREFIX):] if is_class else label,
                 start=span.start_char, end=span.end_char, text=span.text,
             ))
-        return mentions
+        return tuple(mentions)
 
     def first_medication(self, text: str) -> Optional[str]:
         return next((m.value for m in self.find(text) if m.entity == "medication"), None)
+
+
+@functools.lru_cache(maxsize=1)
+def medication_finder() -> MedicationFinder:
+    """The one finder for the knowledge base, shared by the NLU components."""
+    return MedicationFinder(knowledge_base())

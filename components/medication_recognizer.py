@@ -4,8 +4,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.knowledge import knowledge_base
-from assistant.medications import MedicationFinder
+from assistant.medications import medication_finder
 from components.base import RuleComponent
 
 
@@ -15,7 +14,7 @@ class MedicationRecognizer(RuleComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        self.finder = MedicationFinder(knowledge_base())
+        self.finder = medication_finder()
 
     def process_message(self, message: Message) -> None:
         found = [

@@ -1,4 +1,3 @@
-import functools
 from typing import List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -7,17 +6,11 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.knowledge import knowledge_base
-from assistant.medications import MedicationFinder
+from assistant.medications import medication_finder
 from assistant.question_focus import focus_spans
 
 FOCUS_PREFIX = "q__"
 MEDICINE_TOKEN = "__medicine__"
-
-
-@functools.lru_cache(maxsize=1)
-def _medication_finder() -> MedicationFinder:
-    return MedicationFinder(knowledge_base())
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -37,7 +30,7 @@ class QuestionFocusTokenizer(WhitespaceTokenizer):
         # Every named medicine is also one shared word. Each brand is in only a few examples,
         # so without it "what is Humira" teaches the classifier "what is", and "is it
         # genetic?" looked like a medicine question.
-        tokens += [Token(MEDICINE_TOKEN, m.start, m.end) for m in _medication_finder().find(text)
+        tokens += [Token(MEDICINE_TOKEN, m.start, m.end) for m in medication_finder().find(text)
                    if m.entity == "medication"]
         spans = focus_spans(text)
         focus = [Token(FOCUS_PREFIX + t.text, t.start, t.end) for t in tokens
