@@ -52,8 +52,10 @@ def bad_request(reason: Text, status: int = 400) -> HTTPResponse:
                          status=status)
 
 
-def _has_control_characters(text: Text) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
+def is_valid_sender_id(value: Any) -> bool:
+    """A conversation id the tracker store can keep: 1 to 255 characters, no control ones."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_CHARS
+            and not any(unicodedata.category(c) == "Cc" for c in value))
 
 
 def read_body(request: Request) -> Dict[Text, Any]:
@@ -69,7 +71,7 @@ def read_body(request: Request) -> Dict[Text, Any]:
         raise BadRequest('"sender" is missing: give each conversation its own id.')
     if not isinstance(sender, str):
         raise BadRequest('"sender" must be a string.')
-    if not sender.strip() or len(sender) > MAX_SENDER_CHARS or _has_control_characters(sender):
+    if not is_valid_sender_id(sender):
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters, without control characters.')
     if message is None:
         raise BadRequest('"message" is missing.')

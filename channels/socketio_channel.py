@@ -16,7 +16,7 @@ from sanic import Blueprint
 
 from assistant.knowledge import knowledge_base
 from channels.guard import GuardedChannel, Handler
-from channels.rest_channel import MAX_SENDER_CHARS
+from channels.rest_channel import is_valid_sender_id
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +27,8 @@ def message_problem(data: Any, session_persistence: bool) -> Optional[Text]:
         return "the data is not an object"
     if not isinstance(data.get("message", ""), str):
         return "the message is not a string"
-    session_id = data.get("session_id")
-    if session_persistence and not (isinstance(session_id, str) and 0 < len(session_id) <= MAX_SENDER_CHARS):
-        return "the session_id is missing or not a string"
+    if session_persistence and not is_valid_sender_id(data.get("session_id")):
+        return "the session_id is missing or not a valid conversation id"
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, (dict, str)):
         return "the metadata is not an object"
