@@ -24,7 +24,10 @@ class MedicationFinder:
     def __init__(self, kb: KnowledgeBase) -> None:
         phrases = [(m.generic, n) for m in kb.medications.values() for n in m.names]
         phrases += [(CLASS_PREFIX + c.id, w) for c in kb.drug_classes.values() for w in c.words]
-        self._matcher = build_matcher(phrases)
+        # An exact name always wins: "bimekizumab" is two edits from "ixekizumab", so typo
+        # matches only fill in where no name is spelled right.
+        self._exact = build_matcher(phrases, fuzzy=False)
+        self._fuzzy = build_matcher(phrases)
         # The tokenizer and the recogniser both ask about the same message, one after the other.
         self._find_cached = functools.lru_cache(maxsize=64)(self._find)
 
@@ -33,10 +36,13 @@ class MedicationFinder:
 
     def _find(self, text: str) -> Tuple[Mention, ...]:
         doc = make_doc(text)
-        matches = self._matcher(doc, as_spans=True)
+        exact = self._exact(doc, as_spans=True)
+        taken = {i for span in exact for i in range(span.start, span.end)}
+        typos = [s for s in self._fuzzy(doc, as_spans=True)
+                 if not taken.intersection(range(s.start, s.end))]
         mentions = []
         # Longest match wins where names overlap ("simponi aria" over "simponi").
-        for span in filter_spans(matches):
+        for span in filter_spans(exact + typos):
             label = span.label_
             is_class = label.startswith(CLASS_PREFIX)
             mentions.append(Mention(

@@ -30,22 +30,22 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) <= 8 else 2
 
 
-def token_pattern(phrase: str) -> List[Dict]:
+def token_pattern(phrase: str, fuzzy: bool = True) -> List[Dict]:
     """The Matcher pattern for a phrase: one dict per token, fuzzy where the length allows."""
     pattern = []
     for token in make_doc(phrase.lower()):
         if token.is_space:
             continue
-        edits = allowed_edits(token.text)
+        edits = allowed_edits(token.text) if fuzzy else 0
         pattern.append({"LOWER": {f"FUZZY{edits}": token.text}} if edits else {"LOWER": token.text})
     return pattern
 
 
-def build_matcher(labelled_phrases: Iterable[Tuple[str, str]]) -> Matcher:
+def build_matcher(labelled_phrases: Iterable[Tuple[str, str]], fuzzy: bool = True) -> Matcher:
     """A Matcher with one rule per label, from (label, phrase) pairs."""
     by_label: Dict[str, List[List[Dict]]] = {}
     for label, phrase in labelled_phrases:
-        pattern = token_pattern(phrase)
+        pattern = token_pattern(phrase, fuzzy)
         if pattern:
             by_label.setdefault(label, []).append(pattern)
     matcher = Matcher(blank_english().vocab)

@@ -70,3 +70,24 @@ def test_offsets_point_at_the_mention(finder):
     text = "my wife takes Humira and naproxen"
     found = finder.find(text)
     assert [(m.value, text[m.start:m.end]) for m in found] == [("adalimumab", "Humira"), ("naproxen", "naproxen")]
+
+
+def test_every_catalog_name_maps_to_its_own_medicine(finder, kb):
+    """An exact name always wins over a typo match of another medicine's name."""
+    wrong = []
+    for medicine in kb.medications.values():
+        for name in [medicine.generic, *medicine.names]:
+            for text in (name, f"what is {name}", f"tell me about {name} please"):
+                found = [m.value for m in finder.find(text) if m.entity == "medication"]
+                if found != [medicine.generic]:
+                    wrong.append((text, found, medicine.generic))
+    assert not wrong
+
+
+@pytest.mark.parametrize("text, generic", [
+    ("what is bimekizumab", "bimekizumab"),
+    ("what is ixekizumab", "ixekizumab"),
+    ("what is bimekizumb", "bimekizumab"),  # a typo still finds the nearest name
+])
+def test_exact_name_beats_a_near_name(finder, text, generic):
+    assert finder.first_medication(text) == generic
