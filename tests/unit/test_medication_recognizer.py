@@ -76,7 +76,7 @@ def test_every_catalog_name_maps_to_its_own_medicine(finder, kb):
     """An exact name always wins over a typo match of another medicine's name."""
     wrong = []
     for medicine in kb.medications.values():
-        for name in [medicine.generic, *medicine.names]:
+        for name in medicine.names:
             for text in (name, f"what is {name}", f"tell me about {name} please"):
                 found = [m.value for m in finder.find(text) if m.entity == "medication"]
                 if found != [medicine.generic]:
