@@ -1,6 +1,6 @@
 """Two questions in one message: find the second topic so it can be offered, not lost."""
 import re
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 # A second question usually comes after a "?" or is joined by "and"/"also" + a question word.
 _SECOND_QUESTION = re.compile(
@@ -15,8 +15,25 @@ def asks_two_questions(text: str) -> bool:
     return bool(_SECOND_QUESTION.search(text or ""))
 
 
-def second_topic(text: str, ranking: List[Dict], first: str, answerable: set) -> Optional[str]:
-    """The runner-up intent, when the message asks two things and it is a topic we answer."""
+# A question read on its own is one short sentence: its own topic must be clear.
+MIN_QUESTION_CONFIDENCE = 0.5
+
+
+def second_topic(text: str, ranking: List[Dict], first: str, answerable: set,
+                 questions: Sequence[Dict] = ()) -> Optional[str]:
+    """The other topic asked about, when the message asks two things and we answer it.
+
+    `questions` are the message's "?" sentences, each classified on its own by the NLU
+    (parse data "questions"); without them ("what is BME and how is it treated?") the
+    runner-up of the whole message's ranking stands in.
+    """
+    if questions:
+        for question in questions:
+            name = question.get("intent")
+            if name != first and name in answerable and \
+                    question.get("confidence", 0) >= MIN_QUESTION_CONFIDENCE:
+                return name
+        return None
     if not asks_two_questions(text):
         return None
     for entry in ranking:

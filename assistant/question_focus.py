@@ -10,10 +10,24 @@ from typing import List, Tuple
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
+def sentence_spans(text: str) -> List[Tuple[int, int]]:
+    """Character spans of the sentences (split at . ! ? and line breaks)."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def question_spans(text: str) -> List[Tuple[int, int]]:
+    """The sentences that end with "?"."""
+    return [s for s in sentence_spans(text) if text[s[0]:s[1]].rstrip().endswith("?")]
+
+
 def focus_spans(text: str) -> List[Tuple[int, int]]:
     """Character spans of the question part; the whole text when it is one sentence."""
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    sentences = sentence_spans(text)
     if len(sentences) <= 1:
         return [(0, len(text))]
-    questions = [s for s in sentences if text[s[0]:s[1]].rstrip().endswith("?")]
-    return questions or [sentences[-1]]
+    return question_spans(text) or [sentences[-1]]
+
+
+def focus_text(text: str) -> str:
+    """The question part of a message, as text."""
+    return " ".join(text[start:end].strip() for start, end in focus_spans(text))

@@ -16,6 +16,58 @@ def whole_degrees(text: str) -> str:
     return _READING.sub(lambda m: m.group(1), text)
 
 
+# Asking is not reporting. "Can AS give you pain around the ribs?" asks about a symptom in
+# general; "my eye went red this morning, is that my AS?" reports one. A message is a general
+# question when nothing in it says the symptom is happening now, and it asks "what if" ("what
+# should I do if", "how do I know when"), or asks about AS or people in general. When it also
+# speaks of someone ("I", "my husband"), that must be long-standing ("for months",
+# "sometimes") or plainly not happening ("I don't have it"). Anything else counts as a report:
+# when in doubt, the urgent advice.
+_AUX = r"(?:can|could|does|do|is|are|will|would|what|how|why|when|which|should|might|may)(?!n't|n’t|not\b|'t)\b"
+_GENERAL_START = re.compile(rf"^\W*(?:(?:hi|hello|hey|dear \w+|quick question|question)\W+)?{_AUX}", re.IGNORECASE)
+_GENERAL_ANYWHERE = re.compile(r"\b(?:is it true|what are the (?:warning )?signs)\b", re.IGNORECASE)
+# "What if": whoever it would happen to, it is not happening.
+_WHAT_IF = re.compile(
+    r"\b(?:what should (?:i|we|you|they) do if|what (?:do|would) (?:i|we|you) do if|what if|"
+    r"how (?:am i|are we|is one|do you|do i|would i|would you|can i|can you|will i|will we) "
+    r"(?:meant to |supposed to )?(?:know|tell) (?:if|when|whether)|when should (?:i|we|you|someone|people)|"
+    r"in case|if (?:\w+ )?ever)\b", re.IGNORECASE)
+_SOMEONE = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|we|our|us|he|she|his|her|him|"
+    r"husband|wife|son|daughter|mum|mom|dad|father|mother|partner|boyfriend|girlfriend)\b",
+    re.IGNORECASE)
+_NOW = re.compile(
+    r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
+    r"last night|since|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
+    r"just (?:fell|slipped|had|started|happened|noticed))\b", re.IGNORECASE)
+_LONG_STANDING = re.compile(
+    r"\b(?:for (?:months|years|weeks|ages|a long time|\d+ (?:months|years|weeks))|been like (?:this|that)|"
+    r"sometimes|on and off|every time|whenever|keeps?|always|often|used to|over the years)\b", re.IGNORECASE)
+_NOT_HAPPENING = re.compile(
+    r"\b(?:i (?:don't|do not|dont) have (?:it|that|this|any)|(?:i'm|im|i am) (?:ok|okay|fine)|"
+    r"just (?:want|wondering|curious|asking)|for the future|no (?:pain|symptoms?) (?:today|now|at the moment))\b",
+    re.IGNORECASE)
+
+
+def is_general_question(text: str) -> bool:
+    """True when the message asks about an urgent symptom in general rather than reporting one."""
+    text = text.replace("\u2019", "'")
+    not_happening = bool(_NOT_HAPPENING.search(text))
+    if _NOW.search(_NOT_HAPPENING.sub(" ", text)):
+        return False
+    if _WHAT_IF.search(text):
+        return True
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    asks = bool(_GENERAL_ANYWHERE.search(text)) or any(
+        s.endswith("?") and _GENERAL_START.search(s) and not _SOMEONE.search(s) for s in sentences)
+    if not asks:
+        return False
+    return not _SOMEONE.search(text) or bool(_LONG_STANDING.search(text)) or not_happening
+
+
+ALWAYS_URGENT = {"self_harm"}
+
+
 class RedFlagDetector:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._flags = kb.red_flags
@@ -25,6 +77,14 @@ class RedFlagDetector:
                 for g, group in enumerate(trigger):
                     phrases += [(f"{flag.id}|{t}|{g}", phrase) for phrase in group]
         self._matcher = build_matcher(phrases)
+
+    def urgent(self, text: str) -> List[str]:
+        """The red flags the person reports as happening: `find`, less general questions.
+        Thoughts of self-harm are always taken as happening, however they are put."""
+        found = self.find(text)
+        if found and is_general_question(text):
+            return [f for f in found if f in ALWAYS_URGENT]
+        return found
 
     def find(self, text: str) -> List[str]:
         """Ids of the red flags the text describes, most urgent (file order) first."""

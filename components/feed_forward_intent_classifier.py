@@ -24,9 +24,17 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.base import feature_fingerprint
+
+from assistant.question_focus import question_spans
+
+# Where each question of a several-question message is classified on its own (parse data).
+QUESTIONS_KEY = "questions"
 
 # (weights, bias) of the hidden layer, then of the output layer
 Layers = List[Tuple[np.ndarray, np.ndarray]]
@@ -36,28 +44,60 @@ class Vector(NamedTuple):
     columns: np.ndarray
     values: np.ndarray
     width: int
-    # False when one featurizer knew nothing in the message: no word seen in training.
+    # False when a count featurizer knew nothing in the message: no word seen in training.
     complete: bool
 
 
-def sentence_vector(message: Message) -> Optional[Vector]:
-    """The message's sparse sentence features: each featurizer's block scaled to length 1,
-    the blocks side by side (in a fixed order: by block width)."""
-    blocks = [f.features for f in message.features
-              if f.attribute == TEXT and f.is_sparse() and f.type == "sentence"]
-    if not blocks:
-        return None
+def _join(blocks: List[Tuple[np.ndarray, np.ndarray, int, bool]]) -> Vector:
+    """Blocks (columns, values, width, sparse) side by side, each scaled to length 1."""
     columns, values, width, complete = [], [], 0, True
-    for block in sorted(blocks, key=lambda b: b.shape[1]):
-        block = scipy.sparse.csr_matrix(block)
-        block.sum_duplicates()
-        data = block.data.astype(np.float32)
-        norm = np.linalg.norm(data)
-        columns.append(block.indices + width)
-        values.append(data / norm if norm else data)
-        width += block.shape[1]
-        complete = complete and bool(norm)
-    return Vector(np.concatenate(columns), np.concatenate(values), width, complete)
+    for block_columns, block_values, block_width, sparse in blocks:
+        norm = np.linalg.norm(block_values)
+        columns.append(block_columns + width)
+        values.append(block_values / norm if norm else block_values)
+        width += block_width
+        complete = complete and (bool(norm) or not sparse)
+    return Vector(np.concatenate(columns), np.concatenate(values).astype(np.float32), width, complete)
+
+
+def _text_features(message: Message, kind: str) -> List[Any]:
+    # A fixed order, by block width, so training and serving join the blocks alike.
+    found = [f for f in message.features if f.attribute == TEXT and f.type == kind]
+    return sorted(found, key=lambda f: (f.features.shape[1], f.is_sparse()))
+
+
+def sentence_vector(message: Message) -> Optional[Vector]:
+    """The message's sentence features: the count featurizers' sparse blocks and the sentence
+    embedding's dense block, each scaled to length 1, side by side."""
+    blocks = []
+    for f in _text_features(message, "sentence"):
+        if f.is_sparse():
+            block = scipy.sparse.csr_matrix(f.features)
+            block.sum_duplicates()
+            blocks.append((block.indices, block.data.astype(np.float32), block.shape[1], True))
+        else:
+            row = np.asarray(f.features, dtype=np.float32).reshape(-1)
+            blocks.append((np.arange(row.size), row, row.size, False))
+    return _join(blocks) if blocks else None
+
+
+def span_vector(message: Message, start: int, end: int) -> Optional[Vector]:
+    """The features one sentence of the message would have on its own, from the sequence
+    features of its tokens: counts add up, the sentence embedding is the same on each token."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    rows = [i for i, t in enumerate(tokens) if start <= t.start < end]
+    blocks = []
+    for f in _text_features(message, "sequence"):
+        if not rows or f.features.shape[0] != len(tokens):
+            return None
+        if f.is_sparse():
+            summed = scipy.sparse.csr_matrix(f.features)[rows].sum(axis=0).A1
+            nonzero = np.flatnonzero(summed)
+            blocks.append((nonzero, summed[nonzero].astype(np.float32), summed.size, True))
+        else:
+            row = np.asarray(f.features, dtype=np.float32)[rows].mean(axis=0)
+            blocks.append((np.arange(row.size), row, row.size, False))
+    return _join(blocks) if blocks else None
 
 
 def probabilities(layers: Layers, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -77,6 +117,12 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # Chosen on tests/nlu_holdout.yml (README, "Speed").
         return {"hidden_units": 256, "max_epochs": 200, "random_seed": 42}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """This whole module (sentence_vector and probabilities are outside the class, which is
+        all Rasa's own fingerprint reads): retrain when it changes."""
+        return feature_fingerprint(cls, code=(), knowledge=())
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  layers: Optional[Layers] = None, labels: Optional[List[Text]] = None) -> None:
@@ -144,7 +190,25 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
             top = ranking[0] if vector.complete else {**ranking[0], "confidence": 0.0}
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set(QUESTIONS_KEY, self.each_question(message), add_to_output=True)
         return messages
+
+    def each_question(self, message: Message) -> List[Dict[Text, Any]]:
+        """Each "?" sentence of a message that asks several, classified on its own."""
+        text = message.get(TEXT) or ""
+        spans = question_spans(text)
+        if len(spans) < 2:
+            return []
+        questions = []
+        for start, end in spans:
+            vector = span_vector(message, start, end)
+            if vector is None or not vector.complete:
+                continue
+            p = probabilities(self.layers, vector.columns, vector.values)
+            best = int(np.argmax(p))
+            questions.append({"text": text[start:end].strip(), "intent": self.labels[best],
+                              "confidence": float(p[best])})
+        return questions
 
     def persist(self) -> None:
         (hidden_weights, hidden_bias), (output_weights, output_bias) = self.layers
@@ -160,7 +224,9 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 a = np.load(directory / "layers.npz", allow_pickle=False)
                 labels = json.loads((directory / "labels.json").read_text())
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
+        except (ValueError, FileNotFoundError) as error:
+            # Without weights every message would get "did you mean", silently: refuse instead.
+            raise ValueError("FeedForwardIntentClassifier: the model holds no trained weights "
+                             f"({type(error).__name__}); train it again (make train).") from error
         layers = [(a["hidden_weights"], a["hidden_bias"]), (a["output_weights"], a["output_bias"])]
         return cls(config, model_storage, resource, layers, labels)

