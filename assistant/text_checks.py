@@ -4,7 +4,7 @@ The same dose pattern finds a dose inside a user's question (so the answer can s
 not judge it) and, in the tests, proves no text the assistant can send contains one.
 """
 import re
-from typing import Optional
+from typing import List, Optional
 
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half|a couple of)"
 _UNIT = (
@@ -16,15 +16,43 @@ DOSE_PATTERN = re.compile(
     rf"\b{_NUMBER}\s*(?:-\s*)?(?:{_UNIT}\b|{_FREQUENCY}\b)|\b\d+\s*(?:mg|mcg|ml)", re.IGNORECASE
 )
 
-# Advice to stop or change a medicine, as it would be phrased affirmatively.
+# Advice to stop or change a medicine, as it would be phrased affirmatively, or passively
+# ("a biologic is usually paused", "it should be stopped", "a dose can be skipped"): the passive
+# form is the same advice with the person left out.
+_CHANGE_VERBS = r"(?:stop|skip|pause|double|switch|come off|cut down|halve|reduce|increase)"
+_PASSIVE_CHANGES = (
+    r"(?:paused|stopped|skipped|halted|suspended|withheld|discontinued|doubled|halved|tapered|"
+    r"switched|put on hold|held off|held back|taken off|come off)"
+)
 _CHANGE_ADVICE = re.compile(
-    r"\b(?:you|they|he|she)\s+(?:can|could|should|may|might)\s+(?:safely\s+|just\s+)?"
-    r"(?:stop|skip|pause|double|switch|come off|cut down|halve|reduce|increase)\b"
+    rf"\b(?:you|they|he|she)\s+(?:can|could|should|may|might)\s+(?:safely\s+|just\s+)?{_CHANGE_VERBS}\b"
     r"|\b(?:it is|it's|its)\s+(?:safe|fine|ok|okay)\s+to\s+(?:stop|skip|pause|double|switch|come off)\b"
-    r"|\b(?:stop|skip|pause|double)\s+(?:taking\s+)?(?:your|the|their|his|her)\s+(?:medicine|medication|dose|tablets|pills|injection)\b",
+    r"|\b(?:stop|skip|pause|double)\s+(?:taking\s+)?(?:your|the|their|his|her)\s+(?:medicine|medication|dose|tablets|pills|injection)\b"
+    rf"|\b(?:is|are|was|were|be|been|being|gets|get|got)\s+"
+    r"(?:usually\s+|often\s+|normally\s+|generally\s+|typically\s+|sometimes\s+|simply\s+|just\s+|safely\s+|then\s+)?"
+    rf"{_PASSIVE_CHANGES}\b",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(?:not|never|don't|do not|doesn't|can't|cannot|won't|no)\b[^.]{0,40}$", re.IGNORECASE)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z0-9])")
+
+
+def split_sentences(text: str) -> List[str]:
+    """The sentences of a text, for checking that a reply says each thing once."""
+    return [s.strip() for p in (text or "").split("\n") for s in _SENTENCE_END.split(p) if s.strip()]
+
+
+def repeated_sentences(text: str) -> List[str]:
+    """Sentences that appear more than once in a text (compared without case and spacing)."""
+    seen, repeats = set(), []
+    for sentence in split_sentences(text):
+        key = " ".join(sentence.lower().split())
+        if key in seen and len(key.split()) > 2:  # "Yes." twice is not a repeat worth a test
+            repeats.append(sentence)
+        seen.add(key)
+    return repeats
 
 
 def mentions_dose(text: str) -> bool:
@@ -47,22 +75,60 @@ _MEDICINE_WORDS = re.compile(
 )
 _CHANGE_QUESTION = re.compile(
     r"\b(?:stop|stopping|skip|skipping|pause|pausing|quit|quitting|come off|coming off|switch|switching|"
-    r"take a break|break from|hold off|cut down|cut back|wean|taper|tapering)\b",
+    r"swap|swapping|delay|delaying|take a break|break from|hold off|cut down|cut back|wean|taper|tapering|"
+    r"miss|missing|put off)\b",
+    re.IGNORECASE,
+)
+# "Can I ...", "should we ...", "is it OK to ...", "I want to ...": the person asks to do it.
+_ASKS_TO_DO = re.compile(
+    r"\b(?:can|could|should|may|shall|must|do|does|would|will)\s+(?:i|we|he|she|they|my \w+|you)\b"
+    r"|\b(?:is it|would it be|it's|its)\s+(?:ok|okay|safe|fine|alright|all right|bad|dangerous|a problem)\b"
+    r"|\b(?:i|we)\s+(?:want|wanna|need|plan|am planning|'m planning|am thinking|'m thinking|am going|'m going)\b"
+    r"|\b(?:thinking|planning) (?:of|about|to)\b|\bhow (?:do|can|should) (?:i|we)\b|\ballowed to\b"
+    r"|\bwhen (?:can|should|do) (?:i|we)\b|\btoo (?:much|many)\b",
+    re.IGNORECASE,
+)
+# "Stop the fusion", "stop it getting worse": what is stopped is the disease, not a medicine.
+_DISEASE_AFTER_VERB = re.compile(
+    r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)?(?:fus\w*|progress\w*|damage|getting|"
+    r"get\s+worse|spread\w*|disease|pain|flares?|inflammation|stiffness|bone loss|spine|back|joints?)\b",
     re.IGNORECASE,
 )
 _DOSE_QUESTION = re.compile(
-    r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|more than|dose|dosage|"
-    r"mg|milligrams?)\b",
+    r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|dose|dosage|"
+    r"mg|milligrams?|two pens|catch up|early|earlier|higher|lower)\b",
     re.IGNORECASE,
 )
+# "How much can I drink on methotrexate?" is the alcohol topic, with its own no-number answer.
+_ALCOHOL = re.compile(r"\b(?:drink|drinking|alcohol|beers?|wine|pints?|booze|spirits|vodka|units of)\b", re.IGNORECASE)
+
+
+_COMPARISON = re.compile(
+    r"\b(?:instead of|better than|worse than|fewer|less than|rather than|compared|comparison|vs|versus|"
+    r"than what)\b", re.IGNORECASE)
+
+
+def mentions_medicine_change(text: str) -> bool:
+    """A question that compares medicines or speaks of changing one, without asking to: its
+    answer adds that nothing is changed without the team."""
+    return bool(_CHANGE_QUESTION.search(text or "") or _COMPARISON.search(text or ""))
+
+
+def _asks_to_change(text: str) -> bool:
+    for match in _CHANGE_QUESTION.finditer(text):
+        if not _DISEASE_AFTER_VERB.search(text[match.end():]):
+            return True
+    return False
 
 
 def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]:
     """"ask_stop_medication" or "ask_dosage" when the text asks to change or dose a medicine."""
     if not (names_a_medicine or _MEDICINE_WORDS.search(text)):
         return None
-    if _CHANGE_QUESTION.search(text):
+    if not _ASKS_TO_DO.search(text):
+        return None
+    if _asks_to_change(text):
         return "ask_stop_medication"
-    if _DOSE_QUESTION.search(text):
+    if _DOSE_QUESTION.search(text) and not _ALCOHOL.search(text):
         return "ask_dosage"
     return None

@@ -100,7 +100,9 @@ def reply_text(parse: Dict, text: str) -> str:
         flags = [e["value"] for e in parse.get("entities", []) if e["entity"] == "red_flag"]
         return red_flag_reply(kb, flags).text
     if intent in kb.topics:
-        return educational_reply(kb, intent, text, entities.get("medication"), entities.get("drug_class"), None).text
+        asked = [e["value"] for e in parse.get("entities", []) if e["entity"] == "red_flag_asked"]
+        return educational_reply(kb, intent, text, entities.get("medication"), entities.get("drug_class"),
+                                 None, asked).text
     return ""
 
 

@@ -71,6 +71,16 @@ def test_short_follow_up_stays_on_the_subject():
     ("should i skip my cosentyx before surgery", True, "ask_stop_medication"),
     ("can i take a break from my injections", False, "ask_stop_medication"),
     ("how many pills is too many", False, "ask_dosage"),
+    ("can I just swap to Cosentyx?", True, "ask_stop_medication"),
+    ("should he do two pens this time to catch up?", True, "ask_dosage"),
+    ("can my husband inject his Humira a week early?", True, "ask_dosage"),
+    # Not asking to change anything: the educational answer, not the refusal.
+    ("is there a way to stop the fusion?", False, None),
+    ("does Humira stop it getting worse?", True, None),
+    ("would biologics have fewer side effects than what I take?", True, None),
+    ("my hair is thinning on methotrexate, what can I do?", True, None),
+    ("how much can I drink on sulfasalazine?", True, None),
+    ("they're switching me from Humira to a biosimilar, will it work the same?", True, None),
     ("what is humira", True, None),
     ("how much does exercise help", False, None),
 ])
@@ -78,3 +88,13 @@ def test_medicine_question_intent(text, named, intent):
     from assistant.text_checks import medicine_question_intent
 
     assert medicine_question_intent(text, named) == intent
+
+
+def test_a_comparison_gets_its_answer_and_the_no_change_line(kb):
+    from assistant.answers import educational_reply
+
+    text = "would biologics have fewer side effects than the methotrexate I take?"
+    reply = educational_reply(kb, "ask_biologics", text, "methotrexate", "biologic")
+    assert kb.frame["no_change_alone"] in reply.body
+    plain = educational_reply(kb, "ask_biologics", "how do biologics work?", None, "biologic")
+    assert kb.frame["no_change_alone"] not in plain.body

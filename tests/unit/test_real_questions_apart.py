@@ -1,0 +1,53 @@
+"""The real-question set is a measure, never training data: no training example may be a
+near copy of one of its questions (or of the held-out set's)."""
+import re
+
+import pytest
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from tests.conftest import ROOT
+
+# Cosine similarity of character 3-5-grams: a copy with a word or two changed scores over 0.85;
+# two different questions on one topic score well under it.
+NEAR_COPY = 0.85
+
+
+def nlu_examples(path):
+    examples = []
+    for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+        for line in (block.get("examples") or "").splitlines():
+            if line.strip().startswith("- "):
+                examples.append(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:]))
+    return examples
+
+
+TRAINING = [e for p in sorted((ROOT / "data/nlu").rglob("*.yml")) for e in nlu_examples(p)]
+REAL = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]]
+HOLDOUT = nlu_examples(ROOT / "tests/nlu_holdout.yml")
+
+
+def near_copies(tests, training):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).fit(tests + training)
+    similarity = cosine_similarity(vectorizer.transform(tests), vectorizer.transform(training))
+    # Short greetings ("hi", "thanks") are the same everywhere; only questions count.
+    return [(tests[i], training[j], round(float(similarity[i, j]), 2))
+            for i, j in zip(*(similarity >= NEAR_COPY).nonzero()) if len(tests[i].split()) >= 5]
+
+
+def test_the_real_question_set_is_large_and_sourced():
+    questions = yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]
+    assert len(questions) >= 250
+    assert all(q["source"].startswith(("http://", "https://")) for q in questions)
+    assert all(q["intent"] and isinstance(q.get("facts", []), list) for q in questions)
+
+
+@pytest.mark.parametrize("name, tests", [("real questions", REAL), ("held-out set", HOLDOUT)])
+def test_no_training_example_is_a_near_copy_of_a_test_question(name, tests):
+    assert near_copies(tests, TRAINING) == []
+
+
+def test_the_check_catches_a_near_copy():
+    question = REAL[0]
+    assert near_copies([question], [question.replace(".", "!") + " thanks"])
