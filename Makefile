@@ -41,7 +41,8 @@ train: $(MODEL)  ## train the model when it is missing or older than its inputs
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
-validate: install  ## check domain, NLU data and rules agree
+validate: install  ## check domain, NLU data and rules agree; knowledge review dates not in the future or over 12 months old
+	$(BIN)/python scripts/check_review_dates.py
 	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules
 
 run: train  ## train if needed, then start the action server, Rasa and the demo page

@@ -32,7 +32,12 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     if second:
         reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
         offered = button(kb.topics[second].title, second)
-        reply.buttons = [offered] + [b for b in reply.buttons if b != offered]  # once, first
+        # Once, and first: a button the reply has already for that topic (a medicine's own
+        # "More about ..." view, for example) is moved to the front instead of repeated.
+        same = [b for b in reply.buttons if b["payload"] == offered["payload"]]
+        reply.buttons = same[:1] + [b for b in reply.buttons if b["payload"] != offered["payload"]]
+        if not same:
+            reply.buttons.insert(0, offered)
     send(dispatcher, reply)
     events = [SlotSet("last_topic", intent)]
     if intent not in discussed:

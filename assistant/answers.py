@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from assistant.knowledge import DrugClass, KnowledgeBase, Medication, Source
-from assistant.text_checks import mentions_dose
+from assistant.text_checks import mentions_dose, mentions_medicine_change, split_sentences
 
 # Intents whose answer is about one named medicine, when the person names one.
 MEDICATION_INTENTS = {
@@ -28,10 +28,24 @@ NO_DOSE_NOTE = {"ask_dosage", "ask_stop_medication"}
 class Reply:
     text: str
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    # What the person reads as the answer: the text without the source line and the closing
+    # pointer. The content tests measure this (grade, length, repeated sentences).
+    body: str = ""
 
 
 def button(title: str, intent: str) -> Dict[str, str]:
     return {"title": title, "payload": f"/{intent}"}
+
+
+def first_upper(text: str) -> str:
+    """Capitalise the first letter only: "upadacitinib (Rinvoq)" keeps its brand's capital."""
+    return text[:1].upper() + text[1:]
+
+
+def source_line(kb: KnowledgeBase, sources: Iterable[Source]) -> str:
+    """"Source: NHS; NASS." with each short name once."""
+    names = list(dict.fromkeys(s.name for s in sources))
+    return f"{kb.frame['source_prefix']} {'; '.join(names)}."
 
 
 def render(
@@ -41,23 +55,27 @@ def render(
     person: Optional[str] = None,
     notes: Sequence[str] = (),
     buttons: Sequence[Dict[str, str]] = (),
+    referral: Optional[str] = None,
 ) -> Reply:
     """Body, then any notes, then "Source: ...", then the rheumatologist pointer, last."""
     f = kb.frame
-    names = list(dict.fromkeys(s.name for s in sources))
     paragraphs = [f["caregiver_intro"].format(person=person)] if person else []
     paragraphs += [p for p in parts if p]
     paragraphs += list(notes)
-    paragraphs.append(f"{f['source_prefix']} {'; '.join(names)}.")
-    paragraphs.append(f["referral_caregiver"] if person else f["referral"])
-    return Reply("\n\n".join(paragraphs), list(buttons))
+    body = "\n\n".join(paragraphs)
+    closing = referral or (f["referral_caregiver"] if person else f["referral"])
+    text = "\n\n".join([body, source_line(kb, sources), closing])
+    return Reply(text, list(buttons), body)
 
 
 def topic_reply(kb: KnowledgeBase, intent: str, person: Optional[str] = None, notes=()) -> Reply:
     topic = kb.topics[intent]
     answer = topic.caregiver_answer if person and topic.caregiver_answer else topic.answer
     buttons = [button(kb.topics[r].title, r) for r in topic.related]
-    return render(kb, [answer], topic.sources, person, notes, buttons)
+    referral = None
+    if topic.undiagnosed_readers:  # they may have no rheumatologist yet: say how to get one
+        referral = kb.frame["referral_undiagnosed_caregiver" if person else "referral_undiagnosed"]
+    return render(kb, [answer], topic.sources, person, notes, buttons, referral)
 
 
 def _class_text(kb: KnowledgeBase, cls: DrugClass, name: str) -> str:
@@ -68,32 +86,58 @@ def _class_text(kb: KnowledgeBase, cls: DrugClass, name: str) -> str:
     return " ".join(dict.fromkeys(getattr(kb.drug_classes[m], name) for m in kb.class_members(cls.id)))
 
 
+# The three views of one medicine, and the buttons that lead from each to the others. The
+# first view is the short one; the others are "More about ...".
+# "What is X?" shows the first safety points (the most important, by the catalog's order); the
+# full list is the side-effects view, behind "More about X: side effects".
+KEY_POINTS = 2
+_MEDICATION_VIEWS = ("ask_drug_info", "ask_drug_side_effects", "inform_current_medication", "ask_time_to_work")
+
+
+def medication_buttons(kb: KnowledgeBase, intent: str, med: Medication) -> List[Dict[str, str]]:
+    """"More about ..." buttons: the other views of the same medicine (the slot remembers it)."""
+    # The follow-up reads the medicine from the conversation, so a payload names only the view.
+    return [button(kb.frame[f"more_{view}"].format(name=med.short_name), view)
+            for view in _MEDICATION_VIEWS if view != intent and view in kb.topics]
+
+
 def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=None, notes=()) -> Reply:
+    """One medicine, one view at a time, so a reply stays short and says each thing once.
+
+    The medicine's own safety points are its side effects and warnings; the class texts are
+    used only where the medicine has no text of its own (where it fits, how long it takes).
+    """
     f = kb.frame
     cls = kb.drug_classes[med.drug_class]
-    intro = f["medication_intro"].format(name=med.display_name.capitalize(), class_name=cls.name)
-    if intent == "ask_drug_side_effects":
-        parts = [intro, f["medication_side_effects"].format(class_name=cls.name) + " " + cls.side_effects,
-                 f["medication_safety"] + " " + " ".join(med.safety_points)]
+    intro = f["medication_intro"].format(name=first_upper(med.display_name), class_name=cls.name)
+    safety = f["medication_safety"] + " " + " ".join(med.safety_points)
+    if intent == "ask_drug_side_effects":  # what was asked comes first
+        parts = [safety, intro]
+        sources = med.sources
     elif intent == "ask_time_to_work":
-        parts = [f["medication_time_to_work"].format(name=med.display_name) + " " + cls.time_to_work]
+        time_to_work = med.time_to_work or cls.time_to_work
+        parts = [f["medication_time_to_work"].format(name=med.display_name) + " " + time_to_work]
+        sources = med.sources if med.time_to_work else list(med.sources) + list(cls.sources)
     elif intent == "inform_current_medication":
         parts = [intro, f["medication_path"] + " " + cls.path, f["medication_next"] + " " + cls.next_steps]
-    else:
-        parts = [intro + " " + f["medication_given_as"].format(given_as=med.given_as), med.about,
-                 f["medication_path"] + " " + cls.path,
-                 f["medication_safety"] + " " + " ".join(med.safety_points)]
-    sources = list(med.sources) + list(cls.sources)
-    buttons = [button(kb.topics[t].title, t) for t in ("ask_drug_side_effects", "ask_time_to_work")
-               if t != intent and t in kb.topics]
-    return render(kb, parts, sources, person, notes, buttons)
+        sources = list(cls.sources) + list(med.sources)
+    else:  # what it is: how it is given, what it does, the first points; the rest is a button away
+        given_as = f["medication_given_as"].format(name=first_upper(med.display_name), given_as=med.given_as)
+        key_points = f["medication_key_points"] + " " + " ".join(med.safety_points[:KEY_POINTS])
+        parts = [given_as, med.about, key_points]
+        sources = med.sources
+    return render(kb, parts, sources, person, notes, medication_buttons(kb, intent, med))
 
 
 def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, notes=()) -> Reply:
     cls = kb.drug_classes[class_id]
     field_name = {"ask_drug_side_effects": "side_effects", "ask_time_to_work": "time_to_work"}.get(intent)
     if field_name is None:
-        return topic_reply(kb, CLASS_TOPICS.get(class_id, intent), person, notes)
+        if class_id in CLASS_TOPICS or not cls.path:
+            return topic_reply(kb, CLASS_TOPICS.get(class_id, intent), person, notes)
+        # A class with no topic of its own (medicines not used for AS): what it is, and why.
+        text = kb.frame["class_intro"].format(class_name=cls.name) + " " + cls.path
+        return render(kb, [text, kb.frame["medication_next"] + " " + cls.next_steps], cls.sources, person, notes)
     text = kb.frame["class_intro"].format(class_name=cls.name) + " " + _class_text(kb, cls, field_name)
     return render(kb, [text], cls.sources, person, notes)
 
@@ -105,9 +149,18 @@ def educational_reply(
     medication: Optional[str] = None,
     drug_class: Optional[str] = None,
     person: Optional[str] = None,
+    red_flags_asked: Sequence[str] = (),
 ) -> Reply:
-    """The reply to an educational or safety intent, given what the person named."""
+    """The reply to an educational or safety intent, given what the person named.
+
+    `red_flags_asked`: urgent symptoms the question asks about in general; the answer adds
+    what to do if one is happening now.
+    """
     notes = [kb.frame["dose_mentioned"]] if intent not in NO_DOSE_NOTE and mentions_dose(message) else []
+    if (medication or drug_class) and intent not in NO_DOSE_NOTE and mentions_medicine_change(message):
+        notes.append(kb.frame["no_change_alone"])
+    actions = dict.fromkeys(kb.red_flags[f].action.strip() for f in red_flags_asked if f in kb.red_flags)
+    notes += [kb.frame["red_flag_asked"].format(action=a) for a in actions]
     if intent in MEDICATION_INTENTS:
         if medication in kb.medications:
             return medication_reply(kb, intent, kb.medications[medication], person, notes)
@@ -117,10 +170,24 @@ def educational_reply(
 
 
 def red_flag_reply(kb: KnowledgeBase, flag_ids: Sequence[str]) -> Reply:
-    """Urgent advice for each flag found; a general urgent line when the model alone flagged it."""
+    """Urgent advice for each flag found, ending with what to do now.
+
+    The last thing a frightened reader sees is the action (the number to call, where to go):
+    never the routine rheumatologist pointer, and never a long list of sources. The basis of
+    the advice is named in one short line before it; the team is told "when you are safe".
+    """
+    f = kb.frame
     flags = [kb.red_flags[i] for i in flag_ids if i in kb.red_flags]
-    if not flags:
-        all_sources = [s for flag in kb.red_flags.values() for s in flag.sources]
-        return render(kb, [kb.frame["red_flag_unspecified"]], all_sources)
-    parts = [kb.frame["red_flag_intro"]] + [flag.advice for flag in flags]
-    return render(kb, parts, [s for flag in flags for s in flag.sources])
+    if flags:
+        advice = [f["red_flag_intro"]] + [flag.advice for flag in flags]
+        actions = [flag.action for flag in flags]
+        sources = [s for flag in flags for s in flag.sources]
+    else:  # flagged by the classifier alone: the general urgent advice
+        advice, actions, sources = [f["red_flag_unspecified"]], [f["red_flag_unspecified_action"]], []
+    names = list(dict.fromkeys(s.name for s in sources))
+    basis = f["red_flag_basis"].format(names=", ".join(names)) if names else f["red_flag_basis_own"]
+    # Two flags can share a step ("Go to the emergency department now."): say it once.
+    action = " ".join(dict.fromkeys(s for a in actions for s in split_sentences(a)))
+    paragraphs = advice + [basis, f["red_flag_team"], action]
+    body = "\n\n".join(advice + [f["red_flag_team"], action])
+    return Reply("\n\n".join(paragraphs), [], body)

@@ -30,8 +30,11 @@ class KnowledgeBaseError(ValueError):
 @dataclass(frozen=True)
 class Source:
     id: str
-    name: str
-    trace: str
+    name: str  # the short name a patient reads after "Source:" ("NHS", "FDA label for Celebrex")
+    trace: str  # where the content team can check the fact
+    url: str
+    accessed: datetime.date
+    title: str = ""  # the full title, for the content team
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,11 @@ class Topic:
     answer: str
     sources: Tuple[Source, ...]
     reviewed: datetime.date
+    reviewed_by: str
     caregiver_answer: Optional[str] = None
     related: Tuple[str, ...] = ()
+    # Read by people who may not have a rheumatologist yet: the pointer says how to get one.
+    undiagnosed_readers: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class DrugClass:
     words: Tuple[str, ...]
     sources: Tuple[Source, ...]
     reviewed: datetime.date
+    reviewed_by: str
     includes: Tuple[str, ...] = ()
     path: str = ""
     next_steps: str = ""
@@ -70,6 +77,8 @@ class Medication:
     safety_points: Tuple[str, ...]
     sources: Tuple[Source, ...]
     reviewed: datetime.date
+    reviewed_by: str
+    time_to_work: str = ""  # overrides the class text where the medicine differs (tablets vs injections)
 
     @property
     def names(self) -> Tuple[str, ...]:
@@ -81,6 +90,11 @@ class Medication:
         generic = self.generic.replace("_", " ")
         return f"{generic} ({', '.join(self.brands[:2])})" if self.brands else generic
 
+    @property
+    def short_name(self) -> str:
+        """The generic name, for buttons: brands differ between countries."""
+        return self.generic.replace("_", " ")
+
 
 # A trigger is a list of groups; a group is a list of phrases. See red_flags.yml.
 Trigger = Tuple[Tuple[str, ...], ...]
@@ -90,9 +104,11 @@ Trigger = Tuple[Tuple[str, ...], ...]
 class RedFlag:
     id: str
     label: str
-    advice: str
+    advice: str  # starts with what to do, then why
+    action: str  # the short line every red-flag reply ends with: the number to call, where to go
     sources: Tuple[Source, ...]
     reviewed: datetime.date
+    reviewed_by: str
     triggers: Tuple[Trigger, ...]
 
 
@@ -103,6 +119,7 @@ class ChecklistFactor:
     caregiver_question: str
     label: str
     why: str
+    caregiver_why: str
     sources: Tuple[Source, ...]
 
 
@@ -111,8 +128,11 @@ class Checklist:
     intro_topic: str
     factors: Tuple[ChecklistFactor, ...]
     texts: Dict[str, str]  # summary_intro, summary_none, scan_question, no_score, ...
+    caregiver_texts: Dict[str, str]  # the same texts about "them", where they differ
     scan_sources: Tuple[Source, ...]
     answers: Dict[str, str]  # answer value -> button title
+    reviewed: datetime.date
+    reviewed_by: str
 
 
 @dataclass(frozen=True)
@@ -123,6 +143,8 @@ class AppointmentQuestions:
     topic_default: str
     medication: str
     checklist: str
+    reviewed: datetime.date
+    reviewed_by: str
 
 
 @dataclass(frozen=True)
@@ -149,12 +171,15 @@ class KnowledgeBase:
                     texts.append((f"class:{c.id}:{name}", getattr(c, name)))
         for m in self.medications.values():
             texts += [(f"medication:{m.generic}:about", m.about)]
+            if m.time_to_work:
+                texts.append((f"medication:{m.generic}:time_to_work", m.time_to_work))
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
         for r in self.red_flags.values():
-            texts.append((f"red_flag:{r.id}", r.advice))
+            texts += [(f"red_flag:{r.id}", r.advice), (f"red_flag:{r.id}:action", r.action)]
         texts += [(f"checklist:{f.slot}", t) for f in self.checklist.factors
-                  for t in (f.question, f.caregiver_question, f.why)]
+                  for t in (f.question, f.caregiver_question, f.why, f.caregiver_why)]
         texts += [(f"checklist:{k}", v) for k, v in self.checklist.texts.items()]
+        texts += [(f"checklist:{k}:caregiver", v) for k, v in self.checklist.caregiver_texts.items()]
         a = self.appointment
         texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
                                                 a.medication, a.checklist)]
@@ -210,15 +235,28 @@ class _Entry:
             raise self.fail(f"unknown source(s) {unknown}; add them to sources.yml first")
         return tuple(self._sources[i] for i in ids)
 
-    def reviewed(self) -> datetime.date:
-        value = self.raw.get("reviewed")
+    def date(self, key: str) -> datetime.date:
+        value = self.raw.get(key)
         if isinstance(value, str):
             try:
                 value = datetime.date.fromisoformat(value)
             except ValueError:
                 pass
-        if not isinstance(value, datetime.date):
-            raise self.fail("'reviewed' must be a date like 2026-11-25")
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise self.fail(f"'{key}' must be a date like 2026-11-25")
+        return value
+
+    def reviewed(self) -> datetime.date:
+        return self.date("reviewed")
+
+    def reviewed_by(self) -> str:
+        """Who reviewed the entry: a role, such as "content team". Never left out."""
+        return self.text("reviewed_by")
+
+    def flag(self, key: str) -> bool:
+        value = self.raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"'{key}' must be true or false")
         return value
 
 
@@ -229,7 +267,11 @@ def _load_sources(path: Path) -> Dict[str, Source]:
     sources = {}
     for sid, fields in raw.items():
         e = _Entry(path, sid, fields, {})
-        sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"))
+        url = e.text("url")
+        if not url.startswith(("https://", "http://")) or " " in url:
+            raise e.fail(f"'url' must be a web address starting with https://, got {url!r}")
+        sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"), url=url,
+                              accessed=e.date("accessed"), title=e.text("title", required=False))
     return sources
 
 
@@ -256,6 +298,8 @@ def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic
                 related=e.texts("related"),
                 sources=e.sources(),
                 reviewed=e.reviewed(),
+                reviewed_by=e.reviewed_by(),
+                undiagnosed_readers=e.flag("undiagnosed_readers"),
             )
     for t in topics.values():
         unknown = [r for r in t.related if r not in topics]
@@ -282,6 +326,7 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
             side_effects=e.text("side_effects", required=not includes),
             sources=e.sources(),
             reviewed=e.reviewed(),
+            reviewed_by=e.reviewed_by(),
         )
     if not classes:
         raise KnowledgeBaseError(path, "", "expected a non-empty 'drug_classes' mapping")
@@ -304,6 +349,8 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
             safety_points=e.texts("safety_points", required=True),
             sources=e.sources(),
             reviewed=e.reviewed(),
+            reviewed_by=e.reviewed_by(),
+            time_to_work=e.text("time_to_work", required=False),
         )
     if not meds:
         raise KnowledgeBaseError(path, "", "expected a non-empty 'medications' mapping")
@@ -341,8 +388,9 @@ def _load_red_flags(path: Path, sources, classes, meds) -> Dict[str, RedFlag]:
         if not triggers:
             raise e.fail("'triggers' is missing or empty")
         flags[fid] = RedFlag(
-            id=fid, label=e.text("label"), advice=e.text("advice"),
-            sources=e.sources(), reviewed=e.reviewed(), triggers=tuple(triggers),
+            id=fid, label=e.text("label"), advice=e.text("advice"), action=e.text("action"),
+            sources=e.sources(), reviewed=e.reviewed(), reviewed_by=e.reviewed_by(),
+            triggers=tuple(triggers),
         )
     return flags
 
@@ -353,7 +401,10 @@ def _members(classes: Dict[str, DrugClass], cid: str) -> Tuple[str, ...]:
 
 
 def _load_frame(path: Path) -> Dict[str, str]:
-    raw = _read_yaml(path).get("frame")
+    data = _read_yaml(path)
+    review = _Entry(path, "frame", data, {})
+    review.reviewed(), review.reviewed_by()  # the file's review is recorded at its top level
+    raw = data.get("frame")
     if not isinstance(raw, dict):
         raise KnowledgeBaseError(path, "", "expected a 'frame' mapping")
     frame = {}
@@ -369,10 +420,14 @@ def _load_frame(path: Path) -> Dict[str, str]:
 
 # The sentences the renderer puts around answers; see answer_frame.yml.
 REQUIRED_FRAME = {
-    "source_prefix", "referral", "referral_caregiver", "caregiver_intro",
+    "source_prefix", "referral", "referral_caregiver", "referral_undiagnosed",
+    "referral_undiagnosed_caregiver", "caregiver_intro",
     "dose_mentioned", "second_question", "red_flag_intro", "red_flag_unspecified",
-    "medication_intro", "medication_given_as", "medication_safety", "medication_path",
-    "medication_next", "medication_side_effects", "medication_time_to_work",
+    "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
+    "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
+    "more_ask_time_to_work",
+    "medication_intro", "medication_given_as", "medication_safety", "medication_key_points", "medication_path",
+    "medication_next", "medication_time_to_work",
     "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
     "no_reply", "truncated", "unreadable",
 }
@@ -380,6 +435,8 @@ REQUIRED_FRAME = {
 
 CHECKLIST_TEXTS = ("summary_intro", "summary_none", "summary_not_sure", "scan_question", "no_score",
                    "unclear_help", "stopped")
+# The checklist texts that speak of "you", and so have a caregiver version about "them".
+CHECKLIST_CAREGIVER_TEXTS = ("summary_none", "scan_question", "no_score")
 
 
 def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, Topic]) -> Checklist:
@@ -392,15 +449,18 @@ def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, To
     for i, item in enumerate(raw.get("factors") or []):
         f = _Entry(path, f"factors[{i}]", item, sources)
         factors.append(ChecklistFactor(f.text("slot"), f.text("question"), f.text("caregiver_question"),
-                                       f.text("label"), f.text("why"), f.sources()))
+                                       f.text("label"), f.text("why"), f.text("caregiver_why"), f.sources()))
     if not factors:
         raise e.fail("'factors' is missing or empty")
     texts = {k: e.text(k) for k in CHECKLIST_TEXTS}
+    c = _Entry(path, "checklist.caregiver", raw.get("caregiver"), sources)
+    caregiver_texts = {k: c.text(k) for k in CHECKLIST_CAREGIVER_TEXTS}
     scan_sources = _Entry(path, "checklist", {"sources": raw.get("scan_sources")}, sources).sources()
     answers = raw.get("answers")
     if not isinstance(answers, dict) or set(answers) != {"yes", "no", "not_sure"}:
         raise e.fail("'answers' must give button titles for yes, no and not_sure")
-    return Checklist(intro, tuple(factors), texts, scan_sources, dict(answers))
+    return Checklist(intro, tuple(factors), texts, caregiver_texts, scan_sources, dict(answers),
+                     e.reviewed(), e.reviewed_by())
 
 
 def _load_appointment(path: Path) -> AppointmentQuestions:
@@ -412,6 +472,7 @@ def _load_appointment(path: Path) -> AppointmentQuestions:
     return AppointmentQuestions(
         intro=e.text("intro"), general=e.texts("general", required=True), topics=dict(topics),
         topic_default=e.text("topic_default"), medication=e.text("medication"), checklist=e.text("checklist"),
+        reviewed=e.reviewed(), reviewed_by=e.reviewed_by(),
     )
 
 

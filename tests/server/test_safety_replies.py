@@ -102,3 +102,27 @@ def test_gibberish_gets_did_you_mean_or_rephrase_never_an_answer(servers):
     assert texts[-1] in (KB.frame["did_you_mean"], KB.frame["rephrase"])
     again = servers.say(s, "flibber jabber wokka")
     assert again[-1]["text"] in (KB.frame["did_you_mean"], KB.frame["rephrase"])
+
+
+# A red-flag reply ends with the action: the last message the person receives ends with the
+# number to call or the place to go, never with the routine rheumatologist pointer.
+LAST_MESSAGE_CASES = {flag: texts[0] for flag, texts in RED_FLAG_PHRASINGS.items()}
+LAST_MESSAGE_CASES["fall_spine_injury (no fall)"] = "my neck suddenly got very painful, my spine is fused"
+
+
+@pytest.mark.parametrize("case", sorted(LAST_MESSAGE_CASES))
+def test_red_flag_reply_ends_with_the_action_in_the_last_message(servers, case):
+    flag = case.split(" ")[0]
+    messages = servers.say(sender(), LAST_MESSAGE_CASES[case])
+    last = messages[-1]["text"].rstrip()
+    assert last.endswith(KB.red_flags[flag].action), last
+    assert KB.frame["referral"] not in last and "Source:" not in last
+    assert not messages[-1].get("buttons")
+
+
+def test_red_flag_in_the_checklist_ends_with_the_action(servers):
+    s = sender()
+    started = servers.say(s, "can you go through the bone health checklist with me?")
+    assert started[-1]["text"] == KB.checklist.factors[0].question
+    messages = servers.say(s, "my knee went hot and swollen two days after the steroid injection")
+    assert messages[-1]["text"].rstrip().endswith(KB.red_flags["injection_joint"].action), messages

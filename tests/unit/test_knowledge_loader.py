@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_real_knowledge_base_loads(kb):
     assert len(kb.topics) >= 38
     assert len(kb.medications) >= 20
-    assert len(kb.red_flags) == 8
+    assert len(kb.red_flags) >= 9
     assert all(t.sources for t in kb.topics.values())
 
 
@@ -49,6 +49,37 @@ def test_broken_topic_names_file_and_entry(broken_dir, change, entry, problem):
         load_knowledge_base(broken_dir)
     message = str(err.value)
     assert "bone_marrow_edema.yml" in message and entry in message and problem in message
+
+
+@pytest.mark.parametrize("field", ["url", "accessed"])
+def test_a_source_without_its_address_or_access_date_is_refused(broken_dir, field):
+    _edit(broken_dir / "sources.yml", lambda d: d["sources"]["nhs"].pop(field))
+    with pytest.raises(KnowledgeBaseError, match=rf"sources.yml, entry 'nhs'.*'{field}'"):
+        load_knowledge_base(broken_dir)
+
+
+def test_a_source_address_must_be_a_web_address(broken_dir):
+    _edit(broken_dir / "sources.yml", lambda d: d["sources"]["nhs"].update(url="NHS website"))
+    with pytest.raises(KnowledgeBaseError, match=r"sources.yml, entry 'nhs'.*'url'"):
+        load_knowledge_base(broken_dir)
+
+
+@pytest.mark.parametrize("file, section, entry", [
+    ("topics/bone_marrow_edema.yml", "topics", "ask_bme_definition"),
+    ("medications.yml", "medications", "adalimumab"),
+    ("medications.yml", "drug_classes", "nsaid"),
+    ("red_flags.yml", "red_flags", "self_harm"),
+])
+def test_an_entry_without_its_reviewer_is_refused(broken_dir, file, section, entry):
+    _edit(broken_dir / file, lambda d: d[section][entry].pop("reviewed_by"))
+    with pytest.raises(KnowledgeBaseError, match=rf"entry '{entry}'.*'reviewed_by'"):
+        load_knowledge_base(broken_dir)
+
+
+def test_a_red_flag_without_its_closing_action_is_refused(broken_dir):
+    _edit(broken_dir / "red_flags.yml", lambda d: d["red_flags"]["chest_breathing"].pop("action"))
+    with pytest.raises(KnowledgeBaseError, match=r"entry 'chest_breathing'.*'action'"):
+        load_knowledge_base(broken_dir)
 
 
 def test_broken_medication_names_entry(broken_dir):

@@ -45,11 +45,57 @@ def test_curly_apostrophes_match_like_straight_ones(detector):
 @pytest.mark.parametrize("flag, needle", [
     ("eye_emergency", "eye doctor today"),
     ("fall_spine_injury", "emergency department"),
+    ("fall_spine_injury", "even without a fall"),
+    ("fall_spine_injury", "keep your neck still"),
+    ("injection_joint", "today"),
     ("cauda_equina", "emergency department"),
     ("chest_breathing", "911"),
-    ("infection_on_biologic", "today"),
+    ("infection_on_biologic", "right away"),
     ("self_harm", "988"),
     ("self_harm", "116 123"),
 ])
 def test_advice_is_the_specific_action(kb, flag, needle):
     assert needle in kb.red_flags[flag].advice
+
+
+@pytest.mark.parametrize("flag", sorted(load_knowledge_base().red_flags))
+def test_red_flag_reply_ends_with_the_action(kb, flag):
+    """The last thing a frightened reader sees is what to do now: not the routine pointer to
+    the rheumatologist, not a list of sources."""
+    text = red_flag_reply(kb, [flag]).text
+    assert text.endswith(kb.red_flags[flag].action)
+    assert kb.frame["referral"] not in text and "Source:" not in text
+    paragraphs = text.split("\n\n")
+    basis = next(p for p in paragraphs if p.startswith("Based on"))
+    assert len(basis.split()) <= 25 and paragraphs.index(basis) < len(paragraphs) - 1
+    assert paragraphs.index(kb.frame["red_flag_team"]) == len(paragraphs) - 2  # "when you are safe", before the action
+
+
+@pytest.mark.parametrize("flag", sorted(load_knowledge_base().red_flags))
+def test_the_action_names_a_number_to_call_or_a_place_to_go(kb, flag):
+    action = kb.red_flags[flag].action.lower()
+    assert any(w in action for w in ("911", "988", "emergency department", "urgent care", "eye doctor")), action
+
+
+def test_unspecified_red_flag_ends_with_the_emergency_numbers(kb):
+    text = red_flag_reply(kb, []).text
+    assert text.endswith(kb.frame["red_flag_unspecified_action"]) and "911" in kb.frame["red_flag_unspecified_action"]
+    assert kb.frame["referral"] not in text
+
+
+def test_several_red_flags_end_with_every_action_once(kb):
+    reply = red_flag_reply(kb, ["fall_spine_injury", "cauda_equina", "chest_breathing", "allergic_reaction"])
+    last = reply.text.split("\n\n")[-1]
+    assert last.startswith(kb.red_flags["fall_spine_injury"].action)
+    assert last.endswith(kb.red_flags["chest_breathing"].action)  # allergic_reaction says the same: once
+    assert last.count("Go to the emergency department now.") == 1
+
+
+def test_a_fracture_without_a_fall_is_caught(detector):
+    assert "fall_spine_injury" in detector.find("my neck suddenly got very painful, my spine is fused")
+    assert detector.find("can a fused spine break without a fall?") == []
+
+
+def test_a_hot_swollen_joint_after_an_injection_is_caught(detector):
+    assert detector.find("my knee went hot and swollen after the steroid injection") == ["injection_joint"]
+    assert detector.find("can a steroid injection help a swollen knee?") == []
