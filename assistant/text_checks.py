@@ -100,7 +100,9 @@ _DOSE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # "How much can I drink on methotrexate?" is the alcohol topic, with its own no-number answer.
-_ALCOHOL = re.compile(r"\b(?:drink|drinking|alcohol|beers?|wine|pints?|booze|spirits|vodka|units of)\b", re.IGNORECASE)
+_ALCOHOL = re.compile(
+    r"\b(?:drink|drinks|drinking|alcohol|beers?|wine|pints?|booze|spirits|vodka|gin|whisky|units of|"
+    r"units? (?:a|per) (?:week|day|night))\b", re.IGNORECASE)
 
 
 _COMPARISON = re.compile(

@@ -1,12 +1,18 @@
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant import intents
 from assistant.text_checks import medicine_question_intent
 from components.base import RuleComponent, override_intent
 
 
 # Intents that already get a safety reply: never overridden.
-SAFETY_INTENTS = {"ask_dosage", "ask_stop_medication", "report_red_flag"}
+SAFETY_INTENTS = intents.SAFETY_INTENTS
+# Topics whose answers are about changing a medicine and say the team decides: "could I come
+# off my biologic now that I'm well?" gets the tapering answer, "they're switching me to a
+# biosimilar" the biosimilar one, "is 4 pints OK on methotrexate" the alcohol one.
+CHANGE_TOPICS = {"ask_tapering", "ask_biosimilars", "ask_biologic_not_working", "ask_alcohol",
+                 "ask_nsaids_not_working"}
 # The rule also breaks a near-tie: a dose or stop question the classifier gave some weight
 # ("how much prednisone for a flare": flare 0.67, dosage 0.21) gets the safety reply, while
 # one it is sure is something else ("how many people on Humira get infections") does not.
@@ -21,7 +27,7 @@ class MedicineQuestionGuard(RuleComponent):
 
     def process_message(self, message: Message) -> None:
         top = (message.get("intent") or {}).get("name")
-        if top in SAFETY_INTENTS:
+        if top in SAFETY_INTENTS or top in CHANGE_TOPICS:
             return
         names_medicine = any(e.get("entity") in ("medication", "drug_class") for e in message.get("entities") or [])
         intent = medicine_question_intent(message.get("text"), names_medicine)
@@ -29,5 +35,5 @@ class MedicineQuestionGuard(RuleComponent):
             return
         support = max((r.get("confidence") or 0 for r in message.get("intent_ranking") or []
                        if r.get("name") == intent), default=0)
-        if top == "nlu_fallback" or support >= MIN_SUPPORT:
+        if top == intents.NLU_FALLBACK or support >= MIN_SUPPORT:
             override_intent(message, intent)
