@@ -2,31 +2,56 @@
 # Every target installs what it needs first; see README.md.
 
 SHELL := /bin/bash
-include defaults.env
-export
+# One-machine defaults from defaults.env (dotenv, KEY=value; Python reads it too:
+# scripts/defaults_env.py). A variable already set in the environment or on the command line
+# wins. Only these keys are exported to the recipes.
+DEFAULT_KEYS := $(shell sed -nE 's/^([A-Z_][A-Z0-9_]*)=.*/\1/p' defaults.env)
+$(foreach key,$(DEFAULT_KEYS),$(if $(filter undefined,$(origin $(key))),\
+	$(eval $(key) := $(shell sed -nE 's/^$(key)="?([^"]*)"?$$/\1/p' defaults.env))))
+export $(DEFAULT_KEYS)
 
 PYTHON ?= python3.10
 VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/as-assistant.tar.gz
-# What the trained model depends on. The knowledge base is read at load time, not trained.
+# What the trained model depends on: the training data and config, the components, and the
+# code and catalog that shape the features (what the components' fingerprint_addon hashes,
+# components/base.py FEATURE_FILES; tests/unit/test_fingerprint.py keeps the two in step).
+# The rest of the knowledge base is read when the model loads, not trained.
+FEATURE_FILES := assistant/question_focus.py assistant/medications.py assistant/phrase_matching.py \
+	assistant/knowledge.py data/knowledge/medications.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
-	$(wildcard components/*.py)
+	$(wildcard components/*.py) $(FEATURE_FILES)
 
-.PHONY: help install system-deps train validate run run-actions shell test test-unit \
+.PHONY: help install lock lint test-fast system-deps train validate run run-actions shell test test-unit \
 	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-install: $(VENV)/.installed  ## create .venv (Python 3.10) and install the pinned project
+install: $(VENV)/.installed  ## create .venv (Python 3.10) and install exactly requirements.lock
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip==24.2 setuptools==70.3.0 wheel
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
+
+lock:  ## after changing pyproject.toml's dependencies: resolve them afresh into requirements.lock
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && $(PYTHON) -m venv "$$tmp/venv" && \
+		"$$tmp/venv/bin/pip" install -q --upgrade pip==24.2 setuptools==70.3.0 wheel && \
+		"$$tmp/venv/bin/pip" install -q -e '.[test,dev]' && \
+		{ echo "# Every package make install puts in .venv, pinned. Made by \`make lock\` from pyproject.toml;"; \
+		  echo "# do not edit by hand."; \
+		  "$$tmp/venv/bin/pip" freeze --exclude-editable; } > requirements.lock
+	@echo "requirements.lock: $$(grep -vc '^#' requirements.lock) packages"
+
+lint: install  ## ruff, mypy and the import contracts: the gate CI runs before the tests
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_import_contracts.py
 
 system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis, PostgreSQL)
 	@command -v chromium >/dev/null && command -v redis-server >/dev/null && \
@@ -52,13 +77,15 @@ run-actions: install  ## only the action server
 	$(RASA) run actions --actions actions --port $(ACTION_PORT)
 
 shell: train  ## chat in the terminal (starts the action server in the background)
-	@$(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
-		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	@mkdir -p var; $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
+		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
 test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout  ## everything CI runs
 
-test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions
+test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract
 	$(BIN)/pytest -q tests/unit
+
+test-fast: lint test-unit  ## the inner loop: lint and the unit tests (under 2 minutes)
 
 test-server: train  ## end-to-end over HTTP: real action server and Rasa server
 	$(BIN)/pytest -q tests/server

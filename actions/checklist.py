@@ -1,3 +1,4 @@
+import abc
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -8,7 +9,7 @@ from rasa_sdk.types import DomainDict
 from actions.answer import answer_turn
 from actions.tracker_reading import checklist_answers, latest_intent, send
 from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
-from assistant.knowledge import knowledge_base
+from assistant.knowledge import KnowledgeBaseError, knowledge_base
 
 # Left to the rules, which win in any state: the form rejects these so a rule answers.
 HANDLED_BY_RULES = {"report_red_flag", "stop"}
@@ -90,12 +91,16 @@ class ActionChecklistStopped(Action):
         return [SlotSet(f.slot, None) for f in knowledge_base().checklist.factors]
 
 
-class AskChecklistQuestion(Action):
+class AskChecklistQuestion(Action, abc.ABC):
     """Asks one checklist question with Yes / No / Not sure buttons, in the caregiver's words
     when someone asks for another person. One subclass per factor (below), because a Rasa
-    form asks for slot X by running `action_ask_X`."""
+    form asks for slot X by running `action_ask_X`. Abstract, so rasa-sdk does not register
+    this base class itself (it skips abstract classes)."""
 
-    slot = ""
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str:
+        """The factor's slot; each subclass sets it."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
@@ -109,8 +114,18 @@ class AskChecklistQuestion(Action):
         return []
 
 
+def _checklist_slots() -> List[str]:
+    """The factors' slots. rasa-sdk registers the action classes it finds right after importing
+    this package, so the ask actions are made at import, from the checklist file: the one
+    knowledge read at import. A broken knowledge base makes none here; the start-up check
+    (rasa_extensions/action_server.py) then stops the server, naming the file and entry."""
+    try:
+        return [f.slot for f in knowledge_base().checklist.factors]
+    except KnowledgeBaseError:
+        return []
+
+
 # Kept in a dict: subclasses are tracked weakly, so unreferenced ones would vanish.
 ASK_ACTIONS = {
-    f.slot: type(f"Ask_{f.slot}", (AskChecklistQuestion,), {"slot": f.slot})
-    for f in knowledge_base().checklist.factors
+    slot: type(f"Ask_{slot}", (AskChecklistQuestion,), {"slot": slot}) for slot in _checklist_slots()
 }

@@ -8,7 +8,8 @@ Registered in credentials.yml by module path. They keep Rasa's URLs and names ("
 - never silence: when processing produced no reply (the action server is down, an error),
   the person gets a short "can't look that up right now" reply, and the conversation is left
   so the next message works normally;
-- no message text in the server's logs at the default level (privacy.py).
+- no message text in the server's logs at the default level (rasa_extensions/privacy.py).
 
-api_guard.py turns malformed bodies sent to the HTTP API (/model/parse) into a 400.
+Mounting any of them also installs rasa_extensions (the speed fixes, log redaction, the HTTP
+API body check): see rasa_extensions/__init__.py.
 """

@@ -9,7 +9,7 @@ and socket.io channels share one implementation of:
   metadata `truncated_to_chars` says a cut happened. Rasa stores `UserMessage.text` and parses
   `UserMessage.parse_data` when one is given, so the cut text is parsed here first.
 - never silence. If processing sent no message at all (the action server is down, or anything
-  raised), the person gets NO_REPLY; for a red flag, the reviewed urgent-care sentence
+  raised), the person gets the `no_reply` sentence; for a red flag, the reviewed urgent-care sentence
   instead. That reply is recorded in the conversation as a bot event, and a conversation
   the failure left stuck is repaired (see `_record_no_reply`), so the next message, once the
   action server is back, is answered normally.
@@ -24,24 +24,19 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, Restarted, SessionStarted
 from sanic import Blueprint
 
+import rasa_extensions
+from assistant import intents
 from assistant.knowledge import knowledge_base
-from channels import privacy, speedups
+from channels.constants import MAX_MESSAGE_CHARS, NO_REPLY_METADATA
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
-# The sentences live with every other one the assistant says, in answer_frame.yml.
-_FRAME = knowledge_base().frame
-TRUNCATED_NOTICE = _FRAME["truncated"]
-NO_REPLY = _FRAME["no_reply"]
-RED_FLAG_INTENT = "report_red_flag"
-# Metadata on the bot event that records NO_REPLY, so it can be told apart in the records.
-NO_REPLY_METADATA = {"fallback": "no_reply"}
-
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
-privacy.install()
-speedups.install()
+
+def _frame(key: Text) -> Text:
+    """A sentence from answer_frame.yml, where every sentence the assistant says lives."""
+    return knowledge_base().frame[key]
 
 
 class CountingOutputChannel(OutputChannel):
@@ -69,19 +64,21 @@ class GuardedChannel:
     _app: Any = None
 
     def remember_app(self, blueprint: Blueprint) -> Blueprint:
-        """The agent lives on the Sanic app, which a channel only meets when the server starts."""
+        """The agent lives on the Sanic app, which a channel only meets when the server starts.
+
+        The channel also goes through rasa_extensions' door, so the guard never runs without
+        the log redaction and the speed fixes (a no-op when credentials.yml's RasaExtensions
+        has already opened it, with the app-level extensions too).
+        """
+        rasa_extensions.mark_active(f"message guard ({self.name()})")  # type: ignore[attr-defined]
+        rasa_extensions.install()
 
         @blueprint.listener("before_server_start")
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
-
-        @blueprint.listener("after_server_start")  # the model is loaded by now
-        async def freeze(_app: Any, _loop: Any) -> None:
-            speedups.freeze_startup_objects()
-
-        @blueprint.listener("before_server_stop")
-        async def close_connections(_app: Any, _loop: Any) -> None:
-            await speedups.close_shared_sessions()
+            if not getattr(app.ctx, "rasa_extensions", False):
+                logger.warning("credentials.yml does not start with rasa_extensions.server.RasaExtensions: "
+                               "the HTTP API body check and the garbage-collector freeze are off.")
 
         return blueprint
 
@@ -108,7 +105,8 @@ class GuardedChannel:
         if not output.sent:
             await output.inner.send_text_message(sender_id, await self._record_no_reply(sender_id))
         if truncated:
-            await output.inner.send_text_message(sender_id, TRUNCATED_NOTICE.format(limit=self.max_message_chars))
+            notice = _frame("truncated").format(limit=self.max_message_chars)
+            await output.inner.send_text_message(sender_id, notice)
 
     async def _truncate(self, message: UserMessage) -> bool:
         text = message.text
@@ -129,11 +127,11 @@ class GuardedChannel:
           properly, with the notice.
         - processing stopped before Rasa listened again: an `action_listen` is added.
         """
-        text = NO_REPLY
+        text = _frame("no_reply")
         try:
             async with self.agent.lock_store.lock(sender_id):
                 tracker = await self.agent.processor.get_tracker(sender_id)
-                if (tracker.latest_message.intent or {}).get("name") == RED_FLAG_INTENT:
+                if (tracker.latest_message.intent or {}).get("name") == intents.REPORT_RED_FLAG:
                     text = _red_flag_text()
                 repair: List[Event] = [BotUttered(text, metadata=NO_REPLY_METADATA)]
                 if not _session_started(tracker.events):
@@ -169,4 +167,4 @@ def _last_action(events: List[Event]) -> Optional[Text]:
 
 def _red_flag_text() -> Text:
     """The reviewed urgent-care sentence, so a red flag never gets only "try again later"."""
-    return _FRAME["red_flag_unspecified"]
+    return _frame("red_flag_unspecified")

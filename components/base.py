@@ -1,5 +1,10 @@
-"""What the three rule-based NLU components share: creation and the training pass-through."""
-from typing import Any, Dict, List, Text
+"""What the NLU components share: the training pass-through of the rule-based ones, and the
+fingerprint that tells Rasa's training cache what else shaped a component's output."""
+import hashlib
+import inspect
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -8,7 +13,53 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR
+
 INTENT_RANKING = "intent_ranking"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The code and catalog that decide the tokens the classifier learns from: the question-focus
+# copy (q__) and the shared medicine token (__medicine__). The Makefile's FEATURE_FILES lists
+# the same files (tests/unit/test_fingerprint.py checks), so `make` retrains when one changes.
+FEATURE_CODE = ("assistant/question_focus.py", "assistant/medications.py",
+                "assistant/phrase_matching.py", "assistant/knowledge.py")
+FEATURE_KNOWLEDGE = ("medications.yml",)
+
+
+def knowledge_path(name: Text) -> Path:
+    """A file of the knowledge base this process reads (KNOWLEDGE_DIR, as the loader does)."""
+    return Path(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR) / name
+
+
+def files_fingerprint(paths: Iterable[Path]) -> Text:
+    """One hash over the files' names (relative to the project where they are in it) and bytes."""
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path).resolve()
+        try:
+            name = str(path.relative_to(PROJECT_ROOT))
+        except ValueError:
+            name = path.name  # a knowledge base elsewhere (KNOWLEDGE_DIR): its file name
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def feature_fingerprint(component_class: type, code: Iterable[Text] = FEATURE_CODE,
+                        knowledge: Iterable[Text] = FEATURE_KNOWLEDGE) -> Text:
+    """For a component's `fingerprint_addon`: its whole module (Rasa's own fingerprint sees
+    only the class's source, not module-level helpers), plus the given project files and
+    knowledge files. Rasa retrains the component, and what follows it, when any of them change.
+
+        @classmethod
+        def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+            return feature_fingerprint(cls)
+    """
+    paths = [Path(inspect.getfile(component_class))]
+    paths += [PROJECT_ROOT / c for c in code]
+    paths += [knowledge_path(k) for k in knowledge]
+    return files_fingerprint(paths)
 
 
 class RuleComponent(GraphComponent):

@@ -1,6 +1,7 @@
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant import intents
 from assistant.language import looks_non_english, shows_other_language
 from components.base import RuleComponent, override_intent
 
@@ -12,8 +13,8 @@ class LanguageGuard(RuleComponent):
     def process_message(self, message: Message) -> None:
         text = message.get("text")
         if looks_non_english(text):
-            override_intent(message, "non_english")
-        elif (message.get("intent") or {}).get("name") == "non_english" and not shows_other_language(text):
+            override_intent(message, intents.NON_ENGLISH)
+        elif (message.get("intent") or {}).get("name") == intents.NON_ENGLISH and not shows_other_language(text):
             # The classifier saw only unfamiliar letters ("blorp zzkx", a bad typo): telling an
             # English speaker we only understand English would be wrong, so ask to rephrase.
-            override_intent(message, "nlu_fallback")
+            override_intent(message, intents.NLU_FALLBACK)

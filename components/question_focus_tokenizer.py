@@ -1,4 +1,4 @@
-from typing import List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -8,6 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.medications import medication_finder
 from assistant.question_focus import focus_spans
+from components.base import feature_fingerprint
 
 FOCUS_PREFIX = "q__"
 MEDICINE_TOKEN = "__medicine__"
@@ -21,6 +22,11 @@ class QuestionFocusTokenizer(WhitespaceTokenizer):
     all of them, and in a long story are only the question's: a story about pain and scans
     that ends "is it inherited?" is classified by "is it inherited?".
     """
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """The question-focus code and the medicine catalog shape the tokens: retrain on a change."""
+        return feature_fingerprint(cls)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         tokens = super().tokenize(message, attribute)

@@ -3,11 +3,12 @@ from typing import Any, Dict, Text
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant import intents
 from assistant.knowledge import knowledge_base
 from assistant.red_flags import RedFlagDetector
 from components.base import INTENT_RANKING, RuleComponent, override_intent
 
-RED_FLAG_INTENT = "report_red_flag"
+RED_FLAG_INTENT = intents.REPORT_RED_FLAG
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -1,4 +1,5 @@
-"""Start the real action server and Rasa server on free ports, for end-to-end tests."""
+"""Start the real action server and Rasa server on free ports: for the end-to-end tests and the
+benchmark (scripts/bench.py)."""
 import socket
 import subprocess
 import time
@@ -8,7 +9,7 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-from scripts.settings import environment
+from scripts.defaults_env import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -72,8 +73,8 @@ class Servers:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def _start(self, name: str, args: List[str]) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "ab")
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.workdir / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_actions(self) -> None:
         self.actions = self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
@@ -81,7 +82,7 @@ class Servers:
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions)
 
     def start_rasa(self) -> None:
-        args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
+        args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", self.env["ENDPOINTS"],
                 "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--interface", "127.0.0.1"]
         if self.api:
             args.append("--enable-api")

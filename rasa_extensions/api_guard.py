@@ -1,8 +1,7 @@
 """A 400 instead of a 500 for malformed bodies sent to the HTTP API's text endpoints.
 
-Not a chat channel: credentials.yml lists it because a channel is the one piece of our code
-Rasa plugs into its web server. Its blueprint has no routes; registering it adds a request
-middleware to the app, as Rasa's own socket.io blueprint attaches its server there.
+`rasa_extensions.install(app)` adds `api_body_guard` to the Rasa server's web app as a
+request middleware, so it sees every request before Rasa's routes do.
 
 Rasa 3.6 answers POST /model/parse with a 500 when the body is not JSON, not an object, has
 no "text", or "text" is not a string (its 400 for a parse error is re-raised as a 500), and
@@ -13,11 +12,10 @@ the server beyond what the API documentation does.
 """
 import json
 import re
-from typing import Any, Callable, Dict, Optional, Text
+from typing import Optional, Text
 
 import rasa
-from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -55,19 +53,6 @@ def check_body(request: Request) -> Optional[HTTPResponse]:
     return None
 
 
-class _GuardBlueprint(Blueprint):
-    def register(self, app: Any, options: Dict[Text, Any]) -> None:
-        async def api_body_guard(request: Request) -> Optional[HTTPResponse]:
-            return check_body(request)
-
-        app.register_middleware(api_body_guard, "request")
-        super().register(app, options)
-
-
-class HttpApiGuard(InputChannel):
-    @classmethod
-    def name(cls) -> Text:
-        return "api_guard"
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Any]) -> Blueprint:
-        return _GuardBlueprint("api_guard", __name__)
+async def api_body_guard(request: Request) -> Optional[HTTPResponse]:
+    """The request middleware: a 400 response stops the request; None lets it go on."""
+    return check_body(request)

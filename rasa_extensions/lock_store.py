@@ -23,6 +23,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+import rasa_extensions
+
 T = TypeVar("T")
 # A change gets the current lock (None if there is none) and returns the lock to keep (None to
 # delete it) and a result.
@@ -55,6 +57,8 @@ class TicketLockStore(LockStore):
                              "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
                              "SANIC_WORKERS=1.")
         super().__init__()
+        rasa_extensions.mark_active(f"atomic lock store ({self.store})")
+        rasa_extensions.install()
 
     # Reading, and the plain writes LockStore's own methods use.
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
@@ -73,7 +77,7 @@ class TicketLockStore(LockStore):
             self._memory.pop(conversation_id, None)
 
     # Every change, in one step.
-    def _change(self, conversation_id: Text, change: Change) -> T:
+    def _change(self, conversation_id: Text, change: "Change[T]") -> T:
         if not self._redis:
             lock, result = change(self._memory.get(conversation_id))
             if lock is None:

@@ -8,7 +8,7 @@ payloads use, e.g. "/ask_bme_definition"):
   `user_text`; Rasa's REST channel logs `text` when processing fails);
 - Python warnings "Failed to parse arguments in line '<the message>'".
 
-`install()` (the channels call it when they are loaded) redacts those structlog fields for
+`install()` (run by `rasa_extensions.install()`) redacts those structlog fields for
 every level above debug and silences that warning. `LOG_LEVEL=DEBUG` still logs message text
 all over Rasa: use it only with test conversations.
 """
@@ -18,6 +18,8 @@ from typing import Any, Dict
 import structlog
 
 REDACTED = "<redacted>"
+# Rasa's warning for a "/intent{...}" message it cannot parse quotes the message.
+PARSE_WARNING = r"Failed to parse arguments in line"
 # The fields Rasa itself lists as carrying user content (rasa.utils.log_utils._anonymizer).
 SENSITIVE_FIELDS = frozenset({
     "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
@@ -43,4 +45,11 @@ def install() -> None:
     processors = structlog.get_config()["processors"]
     if redact_sensitive_fields not in processors:
         processors.insert(0, redact_sensitive_fields)
-    warnings.filterwarnings("ignore", message=r"Failed to parse arguments in line")
+    warnings.filterwarnings("ignore", message=PARSE_WARNING)
+
+
+def uninstall() -> None:
+    """Unit tests only: take the processor out again (the warning filter stays)."""
+    processors = structlog.get_config()["processors"]
+    while redact_sensitive_fields in processors:
+        processors.remove(redact_sensitive_fields)

@@ -1,14 +1,13 @@
-"""Measured speed fixes for Rasa 3.6, installed when the channels load.
+"""Measured speed fixes for Rasa 3.6, installed by `rasa_extensions.install()`.
 
 1. Rasa checks every action server reply against a JSON schema with `jsonschema.validate`,
 which first re-validates the schema itself, on every call. In a py-spy profile under load
 (20 conversations) that was about half of the Rasa server's time per message. Here the
 schema is checked once and the compiled validator reused: the same replies pass and fail.
 2. Rasa opens a new connection to the action server for every action: see _shared_session.
-3. Python's full garbage collections stall the server: see freeze_startup_objects.
+3. Python's full garbage collections stall the server: see rasa_extensions.freeze_startup_objects.
 """
 import asyncio
-import gc
 from typing import Any, Dict
 
 import aiohttp
@@ -18,6 +17,7 @@ from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.utils.endpoints import EndpointConfig
 
 _original = RemoteAction._validate_action_result
+_original_session = EndpointConfig.session
 
 
 def install() -> None:
@@ -37,6 +37,12 @@ def install() -> None:
 
     RemoteAction._validate_action_result = validate_action_result
     EndpointConfig.session = _shared_session
+
+
+def uninstall() -> None:
+    """Rasa's own methods again (unit tests)."""
+    RemoteAction._validate_action_result = _original
+    EndpointConfig.session = _original_session
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,16 +96,3 @@ async def close_shared_sessions() -> None:
     loop = asyncio.get_running_loop()
     for key in [k for k in _shared_sessions if k[0] is loop]:
         await _shared_sessions.pop(key).close()
-
-
-# ---------------------------------------------------------------------------------------------
-# No full garbage collection through everything loaded at start.
-#
-# A full (oldest-generation) collection walks every object in the process; with Rasa, its
-# libraries and the model loaded that took about 245 ms, twice in a 500-message load run, and
-# every conversation waited at the same moment: it was the whole p95 tail. What is alive once
-# the server is ready stays alive for its lifetime, so it is moved out of the collector's
-# sight (gc.freeze); later collections walk only what came after.
-def freeze_startup_objects() -> None:
-    gc.collect()
-    gc.freeze()

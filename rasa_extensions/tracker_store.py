@@ -24,6 +24,7 @@ endpoints.yml next to `type`.
 import itertools
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -38,6 +39,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+import rasa_extensions
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,14 @@ def _checkpoint_in_background(store: "CachedSQLTrackerStore", path: Text) -> Non
     threading.Thread(target=checkpoint_now_and_then, name="sqlite-checkpoint", daemon=True).start()
 
 
+def _make_sqlite_directory(dialect: Optional[Text], url: Optional[Text]) -> None:
+    """SQLite creates the database file, not its directory (var/ on a fresh clone)."""
+    if (dialect or "sqlite") == "sqlite" and url and url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+
+
 @dataclass
 class _Entry:
     tracker: DialogueStateTracker
@@ -84,8 +95,11 @@ class _Entry:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # set by SQLTrackerStore.__init__, replaced for an SQLite file
+
     def __init__(self, *args: Any, cache_size: int = 500, cache_minutes: float = 30,
                  **kwargs: Any) -> None:
+        _make_sqlite_directory(kwargs.get("dialect"), kwargs.get("host"))
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self._keep_sqlite_connections()
@@ -109,6 +123,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sa.or_(session_start.is_(None), events.c.timestamp >= session_start),
         )
         self._insert = events.insert()
+        rasa_extensions.mark_active("cached SQL tracker store")
+        rasa_extensions.install()
 
     def _keep_sqlite_connections(self) -> None:
         """For an SQLite file: keep connections open, and write through a write-ahead log.

@@ -11,7 +11,7 @@ In one run:
 2. Training: a forced `rasa train` of this project (into bench/work/models) and a fresh
    `rasa init --no-prompt` starter project (which trains Rasa's default pipeline and policies),
    both timed, in the same Rasa.
-3. Load, in rounds: our action server and Rasa server (tests/servers.running_servers, SQLite
+3. Load, in rounds: our action server and Rasa server (devtools/servers.running_servers, SQLite
    tracker store in a scratch directory) and the starter's Rasa server (the same SQLite
    tracker store; it has no custom actions), each loaded with scripts/load_test.py with 1 and
    with N concurrent conversations of M messages, closed loop, on loopback. The starter gets
@@ -23,7 +23,9 @@ In one run:
 
 It is a benchmark, not a test: it asserts nothing about speed. Every step has a timeout and
 every process it starts is stopped in a finally block. Scratch files go to bench/work/
-(ignored by git).
+(ignored by git). The parts: this file (the steps and the run), scripts/bench_procfs.py (what
+/proc says about a process and the machine), scripts/bench_report.py (medians, ratios and
+bench/results.md), and devtools/servers.py (starting our servers, shared with the tests).
 """
 import argparse
 import asyncio
@@ -32,11 +34,9 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -46,9 +46,11 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up  # noqa: E402
 from scripts import load_test  # noqa: E402  (the load generator; reused, not copied)
-from scripts.settings import environment  # noqa: E402
-from tests.servers import BIN, MODEL, free_port, running_servers, wait_until_up  # noqa: E402
+from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu  # noqa: E402
+from scripts.bench_report import median, ratio, summarise, write_markdown  # noqa: E402
+from scripts.defaults_env import environment  # noqa: E402
 
 BENCH = ROOT / "bench"
 WORK = BENCH / "work"
@@ -73,93 +75,6 @@ STARTER_MESSAGES = [
     "amazing", "see you later", "good evening", "very sad", "indeed",
     "am I talking to a human?", "hey", "I am great", "bye bye", "have a nice day",
 ]
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-# ---------------------------------------------------------------------------------------------
-# /proc readers (psutil is not a project dependency)
-
-def _status_kb(pid: int, field: str) -> Optional[int]:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def _stat_fields(pid: int) -> Optional[List[str]]:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2:].split()  # fields from 3 (state) on; the name may hold spaces
-
-
-def cpu_seconds(pid: int) -> Optional[float]:
-    """User + system CPU time of one process."""
-    fields = _stat_fields(pid)
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS if fields else None
-
-
-def age_seconds(pid: int) -> Optional[float]:
-    """Seconds since the process started (kernel start time, 1/CLK_TCK resolution)."""
-    fields = _stat_fields(pid)
-    if not fields:
-        return None
-    uptime = float(Path("/proc/uptime").read_text().split()[0])
-    return uptime - int(fields[19]) / CLOCK_TICKS
-
-
-def children(pid: int) -> List[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat_fields(int(entry.name))
-            if fields and int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def system_cpu() -> Tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    total = sum(values[:8])  # guest time is already counted in user
-    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
-
-
-def loadavg() -> List[float]:
-    return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
-
-
-class RssSampler:
-    """Samples VmRSS of some processes in a thread; keeps the peak of each (MB)."""
-
-    def __init__(self, pids: Dict[str, int], interval: float = 0.2) -> None:
-        self.pids, self.interval = pids, interval
-        self.peak_kb: Dict[str, int] = {name: 0 for name in pids}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for name, pid in self.pids.items():
-                self.peak_kb[name] = max(self.peak_kb[name], _status_kb(pid, "VmRSS") or 0)
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> "RssSampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def peak_mb(self) -> Dict[str, float]:
-        return {name: round(kb / 1024, 1) for name, kb in self.peak_kb.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,16 +175,6 @@ def init_starter(directory: Path) -> Dict:
             "model_bytes": models[-1].stat().st_size, "rasa_version": model_version(models[-1])}
 
 
-def stop(process: Optional[subprocess.Popen]) -> None:
-    if process and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextmanager
 def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
     port = free_port()
@@ -289,7 +194,7 @@ def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subpro
         wait_until_up(url + "/", process, timeout=READY_TIMEOUT)
         yield url, process
     finally:
-        stop(process)
+        stop_process(process)
 
 
 def first_reply(url: str, pid: int, message: str) -> float:
@@ -310,25 +215,14 @@ def first_reply(url: str, pid: int, message: str) -> float:
         time.sleep(0.1)
 
 
-@contextmanager
-def messages(questions: List[str]) -> Iterator[None]:
-    """load_test's conversations walk through its module-level QUESTIONS; swap them for a while."""
-    saved = load_test.QUESTIONS
-    load_test.QUESTIONS = questions
-    try:
-        yield
-    finally:
-        load_test.QUESTIONS = saved
-
-
-def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, int]) -> Dict:
+def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, int], questions: List[str]) -> Dict:
     load_test.ensure_loopback(url)
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     busy_before, total_before = system_cpu()
     self_before = sum(os.times()[:4])
     with RssSampler(pids) as sampler:
         result = asyncio.run(asyncio.wait_for(
-            load_test.run(url, conversations, per_conversation, REQUEST_TIMEOUT), LOAD_TIMEOUT))
+            load_test.run(url, conversations, per_conversation, REQUEST_TIMEOUT, questions), LOAD_TIMEOUT))
     busy, total = system_cpu()
     busy, total = busy - busy_before, total - total_before
     self_cpu = sum(os.times()[:4]) - self_before
@@ -344,17 +238,17 @@ def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, in
 
 
 def measure(target: str, url: str, pids: Dict[str, int], ready_s: float, args: argparse.Namespace,
-            warmup: List[str]) -> Dict:
+            questions: List[str]) -> Dict:
     """Warm up, then the 1-conversation and the N-conversation load; memory at the end."""
     import requests
 
-    for n, text in enumerate(warmup):  # not measured: first-use costs (caches, SQLite pages)
+    for text in questions[:5]:  # not measured: first-use costs (caches, SQLite pages)
         requests.post(url + "/webhooks/rest/webhook", json={"sender": "bench-warmup", "message": text},
                       timeout=REQUEST_TIMEOUT)
     runs = {}
     for concurrency in (1, args.conversations):
         print(f"[bench]   {target}: {concurrency} x {args.messages}", flush=True)
-        runs[str(concurrency)] = load(url, concurrency, args.messages, pids)
+        runs[str(concurrency)] = load(url, concurrency, args.messages, pids, questions)
         r = runs[str(concurrency)]
         print(f"[bench]   -> {r['throughput_msgs_per_s']} msg/s, p50 {r['latency_ms']['p50']} ms, "
               f"p95 {r['latency_ms']['p95']} ms, errors {r['errors']}, other CPU "
@@ -362,7 +256,7 @@ def measure(target: str, url: str, pids: Dict[str, int], ready_s: float, args: a
     return {
         "time_to_ready_s": ready_s,
         "loads": runs,
-        "vm_hwm_mb": {name: round((_status_kb(pid, "VmHWM") or 0) / 1024, 1) for name, pid in pids.items()},
+        "vm_hwm_mb": {name: round((status_kb(pid, "VmHWM") or 0) / 1024, 1) for name, pid in pids.items()},
         "children": {name: len(children(pid)) for name, pid in pids.items()},
         "loadavg_after": loadavg(),
     }
@@ -377,8 +271,7 @@ def round_ours(number: int, args: argparse.Namespace) -> Dict:
     with running_servers(workdir, env=env) as servers:
         pids = {"rasa": servers.rasa.pid, "actions": servers.actions.pid}
         ready = first_reply(servers.url, servers.rasa.pid, "what is bone marrow edema?")
-        with messages(load_test.QUESTIONS):
-            return measure("ours", servers.url, pids, ready, args, load_test.QUESTIONS[:5])
+        return measure("ours", servers.url, pids, ready, args, load_test.QUESTIONS)
 
 
 def round_starter(number: int, directory: Path, args: argparse.Namespace) -> Dict:
@@ -388,182 +281,7 @@ def round_starter(number: int, directory: Path, args: argparse.Namespace) -> Dic
     print(f"[bench] round {number}: starter server", flush=True)
     with starter_server(directory, workdir) as (url, process):
         ready = first_reply(url, process.pid, "hi")
-        with messages(STARTER_MESSAGES):
-            return measure("starter", url, {"rasa": process.pid}, ready, args, STARTER_MESSAGES[:5])
-
-
-# ---------------------------------------------------------------------------------------------
-# Summary
-
-def median(values: List[Optional[float]]) -> Optional[float]:
-    values = [v for v in values if v is not None]
-    return round(statistics.median(values), 2) if values else None
-
-
-def ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
-    return round(a / b, 2) if a is not None and b else None
-
-
-def summarise(rounds: List[Dict], concurrency: List[str]) -> Dict:
-    out: Dict = {"time_to_ready_s": median([r["time_to_ready_s"] for r in rounds]), "loads": {}}
-    for c in concurrency:
-        runs = [r["loads"][c] for r in rounds]
-        out["loads"][c] = {
-            "throughput_msgs_per_s": median([x["throughput_msgs_per_s"] for x in runs]),
-            **{k: median([x["latency_ms"][k] for x in runs]) for k in ("p50", "p95", "p99", "mean")},
-            "errors_total": sum(x["errors"] for x in runs),
-            "server_cpu_ms_per_message": {
-                name: median([x["server_cpu_ms_per_message"][name] for x in runs])
-                for name in runs[0]["server_cpu_ms_per_message"]},
-            "peak_rss_mb": {name: median([x["peak_rss_mb"][name] for x in runs]) for name in runs[0]["peak_rss_mb"]},
-            "other_processes_cpu_pct_of_machine": median([x["other_processes_cpu_pct_of_machine"] for x in runs]),
-        }
-    out["peak_rss_during_load_mb"] = {
-        name: median([max(r["loads"][c]["peak_rss_mb"][name] for c in concurrency) for r in rounds])
-        for name in rounds[0]["vm_hwm_mb"]}
-    out["vm_hwm_mb"] = {name: median([r["vm_hwm_mb"][name] for r in rounds]) for name in rounds[0]["vm_hwm_mb"]}
-    return out
-
-
-def fmt(value, suffix: str = "") -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        text = f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
-    else:
-        text = f"{value:,}"
-    return text + suffix
-
-
-def pct(value: Optional[float]) -> str:
-    return "–" if value is None else f"{value:.1f}%"
-
-
-def write_markdown(results: Dict) -> str:
-    meta, nlu = results["meta"], results["nlu"]
-    ours, starter, ratios = results["ours"], results["starter"], results["ratios"]
-    n = str(meta["conversations"])
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Written by `make bench` (scripts/bench.py) on {meta['finished']}; git {meta['git']}. "
-        f"Raw numbers: [results.json](results.json).",
-        "",
-        f"Machine: {meta['cpus']} CPUs ({meta['cpu_model']}), {meta['memory_gb']} GB RAM, "
-        f"Python {meta['python']}, Rasa {meta['rasa_version']}. Load average at start "
-        f"{meta['loadavg_start']}, at end {meta['loadavg_end']}.",
-        "",
-        f"**Caveat:** this machine is shared and noisy; other processes used a median of "
-        f"{pct(meta['other_cpu_pct_median'])} (max {pct(meta['other_cpu_pct_max'])}) of all CPUs during the load "
-        "runs (see the last column of the rounds table), and the load generator runs on the same "
-        "CPUs as the servers. Compare the ratios more than the absolute numbers; figures are "
-        f"medians of {meta['rounds']} rounds.",
-        "",
-        "## Key figures",
-        "",
-        "| | ours | starter (`rasa init`) | ours / starter |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-
-    def row(label: str, a, b, r, suffix: str = "") -> None:
-        lines.append(f"| {label} | {fmt(a, suffix)} | {fmt(b, suffix)} | {fmt(r)}{'×' if r is not None else ''} |")
-
-    for c in ("1", n):
-        oa, sa = ours["loads"][c], starter["loads"][c]
-        rc = ratios["loads"][c]
-        label = f"{c} conversation{'s' if c != '1' else ''}"
-        row(f"throughput, {label} (msg/s)", oa["throughput_msgs_per_s"], sa["throughput_msgs_per_s"],
-            rc["throughput_msgs_per_s"])
-        for k in ("p50", "p95", "p99"):
-            row(f"latency {k}, {label} (ms)", oa[k], sa[k], rc[k])
-        row(f"Rasa server CPU per message, {label} (ms)", oa["server_cpu_ms_per_message"]["rasa"],
-            sa["server_cpu_ms_per_message"]["rasa"], rc["rasa_cpu_ms_per_message"])
-    row(f"action server CPU per message, {n} conversations (ms)",
-        ours["loads"][n]["server_cpu_ms_per_message"]["actions"], None, None)
-    row("Rasa server peak RSS during load (MB)", ours["peak_rss_during_load_mb"]["rasa"],
-        starter["peak_rss_during_load_mb"]["rasa"], ratios["rasa_peak_rss"])
-    row("Rasa server VmHWM, whole life (MB)", ours["vm_hwm_mb"]["rasa"], starter["vm_hwm_mb"]["rasa"],
-        ratios["rasa_vm_hwm"])
-    row("action server peak RSS during load (MB)", ours["peak_rss_during_load_mb"]["actions"], None, None)
-    row("action server VmHWM (MB)", ours["vm_hwm_mb"]["actions"], None, None)
-    row("time to ready: start → first webhook reply (s)", ours["time_to_ready_s"], starter["time_to_ready_s"],
-        ratios["time_to_ready"])
-    row("training time, from scratch (s)", results["training"]["ours"]["seconds"],
-        results["training"]["starter"]["seconds"], ratios["training_time"])
-    row("model size (MB)", round(results["model"]["bytes"] / 1e6, 1),
-        round(results["training"]["starter"]["model_bytes"] / 1e6, 1), ratios["model_size"])
-    errors = {t: sum(results[t]["loads"][c]["errors_total"] for c in ("1", n)) for t in ("ours", "starter")}
-    lines += [
-        "",
-        f"Errors during the load (non-200, no reply, timeouts), all rounds: ours {errors['ours']}, "
-        f"starter {errors['starter']}.",
-        "",
-        "## NLU on the held-out set",
-        "",
-        f"`rasa test nlu` on `tests/nlu_holdout.yml` ({nlu['examples']} examples, written apart from the "
-        "training data), summarised by `scripts/check_nlu_results.py`.",
-        "",
-        "| | |",
-        "| --- | ---: |",
-        f"| intent accuracy | {nlu['accuracy']:.1%} (floor {nlu['floor']:.0%}: {'met' if nlu['floor_met'] else 'NOT met'}) |",
-        f"| macro-F1 | {nlu['macro_f1']:.3f} |",
-        f"| accuracy on 40+ word messages ({nlu['long_examples']} examples) | "
-        f"{fmt(None) if nlu['long_accuracy'] is None else format(nlu['long_accuracy'], '.1%')} |",
-        "",
-        "![intent confusion matrix](confusion_matrix.png)",
-        "",
-        "| intent | precision | recall | F1 | support | confused with |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for intent, v in sorted(nlu["per_intent"].items(), key=lambda kv: (kv[1]["f1"], kv[0])):
-        confused = ", ".join(f"{k} ({c})" for k, c in v["confused_with"].items())
-        lines.append(f"| {intent} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {confused} |")
-    lines += [
-        "",
-        "## Rounds",
-        "",
-        "| round | server | conversations | msg/s | p50 ms | p95 ms | p99 ms | errors | Rasa CPU ms/msg | "
-        "other processes' CPU |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for number, rnd in enumerate(results["rounds"], 1):
-        for target in rnd["order"]:
-            for c, r in rnd[target]["loads"].items():
-                lines.append(
-                    f"| {number} | {target} | {c} | {fmt(r['throughput_msgs_per_s'])} | {fmt(r['latency_ms']['p50'])} | "
-                    f"{fmt(r['latency_ms']['p95'])} | {fmt(r['latency_ms']['p99'])} | {r['errors']} | "
-                    f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {pct(r['other_processes_cpu_pct_of_machine'])} |")
-    lines += [
-        "",
-        "## Method",
-        "",
-        f"- **Load**: `scripts/load_test.py` (closed loop: each conversation waits for the answer "
-        f"before sending its next message), 1 and {n} concurrent conversations × {meta['messages']} "
-        "messages, on 127.0.0.1, after 5 unmeasured warm-up messages. Ours gets the load test's "
-        "AS questions, the starter its own kinds of message (greetings, moods, yes, goodbye, are you a bot). "
-        "Latency is per message, client side; throughput is messages over the run's wall time.",
-        "- **Servers**: ours via `tests/servers.running_servers` (action server + `rasa run` with "
-        "`endpoints.yml`, SQLite tracker store in a fresh directory, in-memory lock store); the "
-        "starter's `rasa run` with the same kind of SQLite tracker store and only the REST channel "
-        "(its stories need no action server). Rounds alternate which goes first. Each server is "
-        "started fresh every round.",
-        "- **Memory**: peak of VmRSS sampled every 0.2 s from /proc during the load runs, and "
-        "VmHWM (the process's lifetime peak, model loading included) at the end of the round. "
-        "Server CPU per message is the process's user+system time over the run divided by the "
-        "messages sent; it is less sensitive to other load than latency.",
-        "- **Time to ready**: the Rasa server process's age (from /proc) when its first webhook "
-        "message is answered; the first message is sent once `/` answers (polled every 0.5 s).",
-        f"- **Training**: `rasa train --force` of this project into bench/work/models "
-        f"({fmt(round(results['training']['ours']['model_bytes'] / 1e6, 1))} MB model), and `rasa init "
-        "--no-prompt` (Rasa's default pipeline and policies, trained from scratch), timed wall clock, "
-        f"both trained by Rasa {results['training']['ours']['rasa_version']} (read from each model's "
-        "metadata). Model size is that of models/as-assistant.tar.gz. One run each, not medians; other "
-        f"processes used {pct(results['training']['ours'].get('other_processes_cpu_pct_of_machine'))} of "
-        "the machine's CPU during our training and "
-        f"{pct(results['training']['starter'].get('other_processes_cpu_pct_of_machine'))} during the "
-        "starter's.",
-    ]
-    return "\n".join(lines) + "\n"
+        return measure("starter", url, {"rasa": process.pid}, ready, args, STARTER_MESSAGES)
 
 
 def git_describe() -> str:

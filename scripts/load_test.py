@@ -25,7 +25,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -80,10 +80,10 @@ def percentile(sorted_values: List[float], fraction: float) -> Optional[float]:
 
 
 async def conversation(session: aiohttp.ClientSession, webhook: str, number: int, messages: int,
-                       latencies: List[float], errors: Counter) -> None:
+                       latencies: List[float], errors: Counter, questions: Sequence[str]) -> None:
     sender = f"load-{uuid.uuid4().hex[:12]}"
     for turn in range(messages):
-        text = QUESTIONS[(number + turn) % len(QUESTIONS)]
+        text = questions[(number + turn) % len(questions)]
         started = time.perf_counter()
         try:
             async with session.post(webhook, json={"sender": sender, "message": text}) as reply:
@@ -100,14 +100,17 @@ async def conversation(session: aiohttp.ClientSession, webhook: str, number: int
             errors[type(error).__name__] += 1
 
 
-async def run(url: str, conversations: int, messages: int, timeout: float) -> Dict:
+async def run(url: str, conversations: int, messages: int, timeout: float,
+              questions: Optional[Sequence[str]] = None) -> Dict:
+    """Each conversation walks through `questions` (default QUESTIONS) from its own start."""
+    questions = questions or QUESTIONS
     webhook = url.rstrip("/") + "/webhooks/rest/webhook"
     latencies: List[float] = []
     errors: Counter = Counter()
     connector = aiohttp.TCPConnector(limit=conversations)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(conversation(session, webhook, n, messages, latencies, errors)
+        await asyncio.gather(*(conversation(session, webhook, n, messages, latencies, errors, questions)
                                for n in range(conversations)))
         duration = time.perf_counter() - started
     latencies.sort()

@@ -4,8 +4,9 @@
     .venv/bin/python scripts/purge_conversations.py --older-than-days 30 [--dry-run]
     make purge DAYS=30
 
-It purges the store the servers use: it reads `tracker_store` from endpoints.yml with the same
-environment (defaults.env, then the environment wins; scripts/settings.py), so SQLite by
+It purges the store the servers use: it reads `tracker_store` from the endpoints file make gives
+the servers (ENDPOINTS, endpoints.env.yml) with the same environment (defaults.env, then the
+environment wins; scripts/defaults_env.py), so SQLite by
 default and PostgreSQL with the scale-out variables. A conversation is deleted whole, all its
 sessions, and only when its newest event is older than the cut-off; one that is still in use
 keeps everything. Prints what it did as one line of JSON; sender ids are not printed.
@@ -17,16 +18,14 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.settings import environment  # noqa: E402
+from scripts.defaults_env import environment  # noqa: E402
 
 SECONDS_PER_DAY = 24 * 60 * 60
-# Rasa's imports warn about their own dependencies, and change the filters while doing so.
-warnings.showwarning = lambda *args, **kwargs: None
 
 
 def is_sql_store(type_name: str) -> bool:
@@ -43,11 +42,17 @@ def is_sql_store(type_name: str) -> bool:
     return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
 
 
-def tracker_store_engine(endpoints: Path) -> Any:
-    """An SQLAlchemy engine for endpoints.yml's tracker store, as Rasa builds it."""
-    os.environ.update(environment())  # endpoints.yml's ${VARS} are read from os.environ
-    from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-    from rasa.utils.endpoints import read_endpoint_config
+def tracker_store_engine(endpoints: Optional[Path] = None) -> Any:
+    """An SQLAlchemy engine for the endpoints file's tracker store (by default ENDPOINTS, the
+    servers' one), as Rasa builds it."""
+    os.environ.update(environment())  # the file's ${VARS} are read from os.environ
+    endpoints = (endpoints or ROOT / os.environ["ENDPOINTS"]).resolve()
+    # Rasa's imports warn about their own dependencies (and change the filters while doing so);
+    # this tool prints one line of JSON, so they are kept quiet here, and only here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+        from rasa.utils.endpoints import read_endpoint_config
     import sqlalchemy as sa
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
@@ -91,12 +96,12 @@ def main() -> None:
     parser.add_argument("--older-than-days", type=float, required=True,
                         help="delete conversations whose last event is older than this many days")
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    parser.add_argument("--endpoints", type=Path, help="default: ENDPOINTS (endpoints.env.yml)")
     args = parser.parse_args()
     if args.older_than_days <= 0:
         parser.error("--older-than-days must be more than 0")
     os.chdir(ROOT)  # a relative SQLite path means the same file the servers use
-    engine = tracker_store_engine(args.endpoints.resolve())
+    engine = tracker_store_engine(args.endpoints)
     try:
         print(json.dumps(purge(engine, args.older_than_days, args.dry_run)))
     finally:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the action server, the Rasa server and the demo page; stop all three on Ctrl-C.
-# Called by `make run`, which has loaded defaults.env into the environment.
+# Called by `make run`, which has loaded defaults.env into the environment (ENDPOINTS: endpoints.env.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -26,7 +26,7 @@ pids+=($!)
 api_flags=(--enable-api)
 [ -n "${RASA_API_TOKEN:-}" ] && api_flags+=(--auth-token "$RASA_API_TOKEN")
 # shellcheck disable=SC2086  # CORS_ORIGINS is a space-separated list
-$BIN/rasa run --model models/as-assistant.tar.gz --endpoints endpoints.yml \
+$BIN/rasa run --model models/as-assistant.tar.gz --endpoints "$ENDPOINTS" \
   --credentials credentials.yml --interface "$RASA_INTERFACE" --port "$RASA_PORT" \
   "${api_flags[@]}" --cors $CORS_ORIGINS &
 pids+=($!)

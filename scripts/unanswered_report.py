@@ -20,9 +20,10 @@ from typing import Any, Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant import intents  # noqa: E402
 from scripts.purge_conversations import SECONDS_PER_DAY, tracker_store_engine  # noqa: E402
 
-UNANSWERED = {"nlu_fallback": "not understood", "out_of_scope": "out of scope"}
+UNANSWERED = {intents.NLU_FALLBACK: "not understood", intents.OUT_OF_SCOPE: "out of scope"}
 
 
 def normalise(text: str) -> str:
@@ -53,10 +54,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=float, default=0, help="only the last N days (default: all)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    parser.add_argument("--endpoints", type=Path, help="default: ENDPOINTS (endpoints.env.yml)")
     args = parser.parse_args()
     os.chdir(ROOT)
-    engine = tracker_store_engine(args.endpoints.resolve())
+    engine = tracker_store_engine(args.endpoints)
     try:
         rows = unanswered(engine, args.days)
     finally:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import requests
 
-from scripts.settings import environment
+from scripts.defaults_env import environment
 from tests.reliability.helpers import events, new_sender, post_webhook, socketio_say
 from tests.servers import ROOT, free_port
 

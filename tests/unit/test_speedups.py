@@ -3,7 +3,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from channels import speedups
+from rasa_extensions import speedups
 
 
 def test_valid_and_invalid_replies_are_judged_as_rasa_judges_them():

@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
                                      UserUttered)
 
-from stores.tracker_store import CachedSQLTrackerStore
+from rasa_extensions.tracker_store import CachedSQLTrackerStore
 
 DOMAIN = Domain.from_dict({
     "intents": ["greet"],

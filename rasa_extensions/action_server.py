@@ -1,0 +1,47 @@
+"""The action server's start-up (`rasa run actions`), attached through rasa-sdk's plugin hook.
+
+rasa-sdk 3.6 imports a top-level `rasa_sdk_plugins` package, if there is one, and calls its
+`attach_sanic_app_extensions(app)` hook once the action package is imported and before the
+server runs (rasa_sdk/endpoint.py). rasa_sdk_plugins/ hands that app to `attach()` here, so
+importing `actions` does no work:
+
+- before the server starts (in the hook itself), the knowledge base is loaded and validated:
+  a broken knowledge file stops the action server with a message naming the file and entry;
+- once it runs, what was loaded lives as long as the server, so it is moved out of the
+  garbage collector's sight (see rasa_extensions.freeze_startup_objects);
+- it listens on ACTION_INTERFACE, 127.0.0.1 by default (rasa-sdk reads SANIC_HOST, after
+  this hook, and would otherwise listen on every interface).
+"""
+import logging
+import os
+import sys
+from typing import Any
+
+import rasa_extensions
+
+logger = logging.getLogger(__name__)
+
+
+def attach(app: Any) -> None:
+    os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_INTERFACE") or "127.0.0.1")
+    check_knowledge()
+
+    async def freeze(_app: Any, _loop: Any) -> None:
+        rasa_extensions.freeze_startup_objects()
+        found = rasa_extensions.versions()
+        logger.info("Action server extensions on (rasa-sdk %s): knowledge base checked at start; "
+                    "garbage-collector freeze after start.", found["rasa_sdk"])
+
+    app.register_listener(freeze, "after_server_start")
+
+
+def check_knowledge() -> None:
+    """Load and validate the knowledge base and its routing, or stop with the loader's message."""
+    from assistant.knowledge import KnowledgeBaseError, knowledge_base
+    from assistant.routing import routing
+
+    try:
+        knowledge_base()
+        routing()
+    except KnowledgeBaseError as error:
+        sys.exit(f"The action server cannot start. {error}")
