@@ -182,8 +182,10 @@ def red_flag_reply(kb: KnowledgeBase, flag_ids: Sequence[str]) -> Reply:
         advice = [f["red_flag_intro"]] + [flag.advice for flag in flags]
         actions = [flag.action for flag in flags]
         sources = [s for flag in flags for s in flag.sources]
-    else:  # flagged by the classifier alone: the general urgent advice
-        advice, actions, sources = [f["red_flag_unspecified"]], [f["red_flag_unspecified_action"]], []
+    else:  # flagged by the classifier alone: the general urgent advice, its action said last
+        action = f["red_flag_unspecified_action"]
+        advice = [f["red_flag_unspecified"][: -len(action)].strip()]
+        actions, sources = [action], []
     names = list(dict.fromkeys(s.name for s in sources))
     basis = f["red_flag_basis"].format(names=", ".join(names)) if names else f["red_flag_basis_own"]
     # Two flags can share a step ("Go to the emergency department now."): say it once.

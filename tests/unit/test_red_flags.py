@@ -80,7 +80,12 @@ def test_the_action_names_a_number_to_call_or_a_place_to_go(kb, flag):
 def test_unspecified_red_flag_ends_with_the_emergency_numbers(kb):
     text = red_flag_reply(kb, []).text
     assert text.endswith(kb.frame["red_flag_unspecified_action"]) and "911" in kb.frame["red_flag_unspecified_action"]
-    assert kb.frame["referral"] not in text
+    assert kb.frame["referral"] not in text and text.count("911") == 1
+
+
+def test_the_channels_fallback_red_flag_sentence_is_whole_and_ends_with_the_action(kb):
+    """When the action server cannot answer, the channels send `red_flag_unspecified` alone."""
+    assert kb.frame["red_flag_unspecified"].endswith(kb.frame["red_flag_unspecified_action"])
 
 
 def test_several_red_flags_end_with_every_action_once(kb):
