@@ -91,7 +91,8 @@ _ASKS_TO_DO = re.compile(
 # "Stop the fusion", "stop it getting worse": what is stopped is the disease, not a medicine.
 _DISEASE_AFTER_VERB = re.compile(
     r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)?(?:fus\w*|progress\w*|damage|getting|"
-    r"get\s+worse|spread\w*|disease|pain|flares?|inflammation|stiffness|bone loss|spine|back|joints?)\b",
+    r"get\s+worse|spread\w*|disease|pain|flares?|inflammation|stiffness|bone loss|spine|back|joints?|"
+    r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?(?:biosimilar|generic))\b",
     re.IGNORECASE,
 )
 _DOSE_QUESTION = re.compile(
@@ -114,6 +115,10 @@ def mentions_medicine_change(text: str) -> bool:
     """A question that compares medicines or speaks of changing one, without asking to: its
     answer adds that nothing is changed without the team."""
     return bool(_CHANGE_QUESTION.search(text or "") or _COMPARISON.search(text or ""))
+
+
+def asks_about_alcohol(text: str) -> bool:
+    return bool(_ALCOHOL.search(text or ""))
 
 
 def _asks_to_change(text: str) -> bool:

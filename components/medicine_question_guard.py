@@ -2,7 +2,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant import intents
-from assistant.text_checks import medicine_question_intent
+from assistant.text_checks import asks_about_alcohol, medicine_question_intent
 from components.base import RuleComponent, override_intent
 
 
@@ -27,6 +27,11 @@ class MedicineQuestionGuard(RuleComponent):
 
     def process_message(self, message: Message) -> None:
         top = (message.get("intent") or {}).get("name")
+        if top == "ask_dosage" and asks_about_alcohol(message.get("text")):
+            # "How much can I drink on sulfasalazine?": the alcohol answer, which has no number
+            # and asks the person to agree a limit with their team.
+            override_intent(message, "ask_alcohol")
+            return
         if top in SAFETY_INTENTS or top in CHANGE_TOPICS:
             return
         names_medicine = any(e.get("entity") in ("medication", "drug_class") for e in message.get("entities") or [])

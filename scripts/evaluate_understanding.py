@@ -51,6 +51,9 @@ class Outcome:
     right: bool
     long: bool
     facts_ok: Optional[bool] = None
+    # The classifier's own first guess and its confidence, before the fallback: for tuning.
+    guess: str = ""
+    guess_confidence: float = 0.0
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Summary:
     long_accuracy: float
     facts: Optional[float] = None
     misses: List[Dict] = field(default_factory=list)
+    thresholds: List[Dict] = field(default_factory=list)
 
 
 def real_questions(path: Path) -> List[Question]:
@@ -113,6 +117,11 @@ async def evaluate(agent, name: str, questions: List[Question], with_facts: bool
         served = parse["intent"]["name"] or DID_YOU_MEAN
         outcome = Outcome(q.text, q.intent, served, round(parse["intent"].get("confidence", 0.0), 3),
                           served == q.intent or served in q.also_ok, len(q.text.split()) >= LONG_WORDS)
+        guess = next((r for r in parse.get("intent_ranking") or [] if r["name"] != DID_YOU_MEAN), None)
+        if guess and served == DID_YOU_MEAN:
+            outcome.guess, outcome.guess_confidence = guess["name"], guess["confidence"]
+        else:
+            outcome.guess, outcome.guess_confidence = served, parse["intent"].get("confidence", 0.0)
         if with_facts and q.facts:
             outcome.facts_ok = carries_facts(reply_text(parse, q.text), q.facts)
         outcomes.append(outcome)
@@ -128,7 +137,20 @@ async def evaluate(agent, name: str, questions: List[Question], with_facts: bool
         long_count=len(longs), long_accuracy=share([o for o in longs if o.right], longs),
         facts=share([o for o in with_fact_labels if o.facts_ok], with_fact_labels) if with_fact_labels else None,
         misses=[asdict(o) for o in outcomes if not o.right],
+        thresholds=threshold_table(questions, outcomes),
     )
+
+
+def threshold_table(questions: List[Question], outcomes: List[Outcome]) -> List[Dict]:
+    """Accuracy and did-you-mean rate had the fallback threshold been t (rule overrides,
+    which come with confidence 1, are unaffected)."""
+    rows = []
+    for t in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+        served = [o.guess if o.guess_confidence >= t else DID_YOU_MEAN for o in outcomes]
+        right = [s == q.intent or s in q.also_ok for s, q in zip(served, questions)]
+        rows.append({"threshold": t, "accuracy": round(sum(right) / len(right), 4),
+                     "did_you_mean": round(served.count(DID_YOU_MEAN) / len(served), 4)})
+    return rows
 
 
 def markdown(summaries: List[Summary]) -> str:
@@ -139,6 +161,10 @@ def markdown(summaries: List[Summary]) -> str:
         facts = f"{s.facts:.1%}" if s.facts is not None else "-"
         lines.append(f"| {s.name} | {s.count} | {s.accuracy:.1%} | {s.did_you_mean:.1%} | "
                      f"{s.false_emergency:.1%} | {s.long_count} | {s.long_accuracy:.1%} | {facts} |")
+    for s in summaries:
+        lines += ["", f"Fallback threshold, {s.name}: " + ", ".join(
+            f"{r['threshold']}: {r['accuracy']:.1%} right / {r['did_you_mean']:.1%} did-you-mean"
+            for r in s.thresholds)]
     for s in summaries:
         lines += ["", f"## Misses: {s.name} ({len(s.misses)})", "", "| expected | served | conf | text |",
                   "| --- | --- | ---: | --- |"]
