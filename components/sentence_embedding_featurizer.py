@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.question_focus import focus_text, sentence_spans
 from assistant.sentence_encoder import StaticEncoder, minilm_dir
+from components.base import feature_fingerprint, files_fingerprint
 
 TABLE_FILE = "embeddings.npz"
 TOKENIZER_FILE = "tokenizer.json"
@@ -56,6 +57,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         pass
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        """The encoder's code and its built table shape these features: retrain when they change."""
+        return feature_fingerprint(cls, code=("assistant/sentence_encoder.py", "assistant/question_focus.py"),
+                                   knowledge=()) + files_fingerprint([Path(config.get("table", ""))])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

@@ -65,3 +65,43 @@ def test_a_message_with_no_known_word_gets_no_confidence_but_keeps_its_ranking(t
     [out] = clf.process([message(["apple"])])
     assert out.get("intent")["confidence"] == 0.0
     assert [r["name"] for r in out.get("intent_ranking")] and out.get("intent_ranking")[0]["confidence"] > 0
+
+
+def message_with_tokens(text):
+    """A message as the pipeline leaves it: tokens, and per-token (sequence) features next to
+    the sentence features, for a sparse block and a dense (embedding-like) block."""
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    tokens, start = [], 0
+    for word in text.split():
+        start = text.index(word, start)
+        tokens.append(Token(word.strip("?"), start, start + len(word)))
+        start += len(word)
+    words = [t.text for t in tokens]
+    rows = np.array([[float(w == v) for v in WORDS] for w in words])
+    dense = np.array([[float(w in ("bone", "marrow")), float(w in ("biologic", "injection"))] for w in words])
+    m = Message(data={"text": text})
+    m.set("text_tokens", tokens)
+    m.add_features(Features(scipy.sparse.coo_matrix(rows), "sequence", "text", "words"))
+    m.add_features(Features(scipy.sparse.coo_matrix(rows.sum(0, keepdims=True)), "sentence", "text", "words"))
+    m.add_features(Features(dense, "sequence", "text", "embedding"))
+    m.add_features(Features(dense.mean(0, keepdims=True), "sentence", "text", "embedding"))
+    return m
+
+
+def test_each_question_of_a_message_is_classified_on_its_own(tmp_path):
+    clf, *_ = classifier(tmp_path)
+    clf.config.update(hidden_units=32, max_epochs=2000)
+    examples = []
+    for text, intent in [("bone marrow?", "ask_bme"), ("marrow bone bone?", "ask_bme"), ("bone?", "ask_bme"),
+                         ("biologic?", "ask_biologics"), ("biologic injection?", "ask_biologics"),
+                         ("injection?", "ask_biologics")]:
+        m = message_with_tokens(text)
+        m.set("intent", intent)
+        examples.append(m)
+    clf.train(TrainingData(examples))
+    [out] = clf.process([message_with_tokens("my son has pain. what is bone marrow? and is a biologic injection?")])
+    assert [(q["text"], q["intent"]) for q in out.get("questions")] == [
+        ("what is bone marrow?", "ask_bme"), ("and is a biologic injection?", "ask_biologics")]
+    [single] = clf.process([message_with_tokens("bone marrow?")])
+    assert single.get("questions") == []

@@ -1,0 +1,53 @@
+"""The sentence encoder: the numpy MiniLM matches the reference model, the distilled static
+table puts paraphrases together, and the featurizer gives each token its sentence's vector."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.sentence_encoder import StaticEncoder, TransformerEncoder, minilm_dir
+from tests.conftest import ROOT
+
+TABLE = ROOT / "build/sentence_encoder/minilm_static.npz"  # built by `make install`
+
+
+@pytest.fixture(scope="module")
+def static():
+    return StaticEncoder.from_files(TABLE, minilm_dir() / "tokenizer.json")
+
+
+def cosine(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_numpy_minilm_matches_the_reference_model():
+    # sentence-transformers' all-MiniLM-L6-v2 (torch 2.13, CPU) gave these for "what is humira".
+    reference = [-0.00764769, 0.02112972, -0.00057172, -0.040325, 0.0089303]
+    vector = TransformerEncoder(minilm_dir()).encode("what is humira")
+    assert np.allclose(vector[:5], reference, atol=1e-5)
+    assert abs(np.linalg.norm(vector) - 1) < 1e-5
+
+
+def test_static_encoder_puts_paraphrases_together(static):
+    night = static.encode("my back pain wakes me up at night")
+    assert cosine(night, static.encode("lower back hurts in the middle of the night")) > \
+        cosine(night, static.encode("how much do biologics cost with insurance"))
+    assert static.encode("").shape == (static.dim,) and not static.encode("").any()
+
+
+def test_featurizer_gives_each_token_its_sentence(static):
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    from components.sentence_embedding_featurizer import SentenceEmbeddingFeaturizer
+
+    featurizer = SentenceEmbeddingFeaturizer.__new__(SentenceEmbeddingFeaturizer)
+    featurizer.encoder = static
+    text = "My son has AS. Is it inherited?"
+    tokens = [Token("My", 0, 2), Token("son", 3, 6), Token("Is", 15, 17), Token("inherited?", 21, 31)]
+    rows = featurizer.sequence_features(text, tokens)
+    sentence = featurizer.sentence_features(text)
+    assert rows.shape == (4, 2 * static.dim) and sentence.shape == (1, 2 * static.dim)
+    assert np.allclose(rows[2, :static.dim], static.encode("Is it inherited?"))
+    assert np.allclose(rows[0, :static.dim], static.encode("My son has AS."))
+    # the message as a whole, then its question part
+    assert np.allclose(sentence[0, static.dim:], static.encode("Is it inherited?"))
