@@ -148,6 +148,48 @@ def nlu_benchmark() -> Dict:
             "per_intent": per_intent}
 
 
+def understanding_benchmark() -> Dict:
+    """The main NLU measure: real patients' questions (scripts/evaluate_understanding.py)."""
+    out = WORK / "understanding"
+    run_step("understanding", [PYTHON, "scripts/evaluate_understanding.py", str(MODEL), "--out", str(out)],
+             NLU_TIMEOUT)
+    real, holdout = json.loads((out / "report.json").read_text())
+    keep = ("count", "accuracy", "did_you_mean", "false_emergency", "long_count", "long_accuracy", "facts")
+    return {"real": {k: real[k] for k in keep}, "holdout": {k: holdout[k] for k in keep}}
+
+
+def encoder_benchmark() -> Dict:
+    """CPU per message of the sentence featurizer (one thread), on the real questions: what the
+    pretrained features add to each message, next to the whole Rasa server's CPU per message."""
+    import numpy as np
+    import yaml
+
+    from assistant.question_focus import focus_text, sentence_spans
+    from assistant.sentence_encoder import StaticEncoder, TransformerEncoder, minilm_dir
+
+    texts = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]]
+    static = StaticEncoder.from_files(ROOT / "build/sentence_encoder/minilm_static.npz",
+                                      minilm_dir() / "tokenizer.json")
+
+    def static_features(text: str) -> None:  # what the featurizer computes per message
+        static.encode(text), static.encode(focus_text(text))
+        for start, end in sentence_spans(text):
+            static.encode(text[start:end])
+
+    def cpu_ms(encode, sample: List[str]) -> float:
+        times = []
+        for text in sample:
+            t0 = time.process_time()
+            encode(text)
+            times.append((time.process_time() - t0) * 1000)
+        return round(float(np.median(times)), 3)
+
+    full = TransformerEncoder(minilm_dir())
+    return {"static_featurizer_ms_per_message": cpu_ms(static_features, texts * 3),
+            "full_minilm_numpy_ms_per_message": cpu_ms(full.encode, texts[:100]),
+            "messages": len(texts), "median_words": int(np.median([len(t.split()) for t in texts]))}
+
+
 def train_ours() -> Dict:
     out = WORK / "models"
     shutil.rmtree(out, ignore_errors=True)
@@ -325,6 +367,8 @@ def main() -> int:
     meta["rasa_version"] = rasa.__version__
 
     nlu = nlu_benchmark()
+    nlu["understanding"] = understanding_benchmark()
+    nlu["encoder"] = encoder_benchmark()
     starter_dir = WORK / "starter"
     saved = WORK / "training.json"
     if args.reuse_training and saved.exists():

@@ -106,6 +106,23 @@ def write_markdown(results: Dict) -> str:
         f"Errors during the load (non-200, no reply, timeouts), all rounds: ours {errors['ours']}, "
         f"starter {errors['starter']}.",
         "",
+        "## Understanding real questions",
+        "",
+        "`scripts/evaluate_understanding.py` (as `make test-nlu`): the whole NLU pipeline as served, on "
+        "`tests/real_questions.yml` (questions real patients and caregivers asked in public) and the held-out set.",
+        "",
+        "| set | questions | intent | did you mean | emergency, not urgent | long (25+ words) | facts in the answer |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *[f"| {name} | {u['count']} | {u['accuracy']:.1%} | {u['did_you_mean']:.1%} | {u['false_emergency']:.1%} | "
+          f"{u['long_accuracy']:.1%} ({u['long_count']}) | {pct(None if u['facts'] is None else 100 * u['facts'])} |"
+          for name, u in (("real questions", nlu["understanding"]["real"]),
+                          ("held-out set", nlu["understanding"]["holdout"]))],
+        "",
+        f"Sentence features, CPU per message (one thread, median over the real questions, "
+        f"{nlu['encoder']['median_words']} words): static MiniLM featurizer as served "
+        f"{nlu['encoder']['static_featurizer_ms_per_message']} ms; the full MiniLM encoder in numpy, "
+        f"not served, {nlu['encoder']['full_minilm_numpy_ms_per_message']} ms.",
+        "",
         "## NLU on the held-out set",
         "",
         f"`rasa test nlu` on `tests/nlu_holdout.yml` ({nlu['examples']} examples, written apart from the "
