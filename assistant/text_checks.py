@@ -85,7 +85,7 @@ _ASKS_TO_DO = re.compile(
     r"|\b(?:is it|would it be|it's|its)\s+(?:ok|okay|safe|fine|alright|all right|bad|dangerous|a problem)\b"
     r"|\b(?:i|we)\s+(?:want|wanna|need|plan|am planning|'m planning|am thinking|'m thinking|am going|'m going)\b"
     r"|\b(?:thinking|planning) (?:of|about|to)\b|\bhow (?:do|can|should) (?:i|we)\b|\ballowed to\b"
-    r"|\bwhen (?:can|should|do) (?:i|we)\b|\btoo (?:much|many)\b",
+    r"|\bwhen (?:can|should|do) (?:i|we)\b|\btoo (?:much|many)\b|\bhow (?:much|many|often)\b|\bmax(?:imum)?\b",
     re.IGNORECASE,
 )
 # "Stop the fusion", "stop it getting worse": what is stopped is the disease, not a medicine.

@@ -71,6 +71,7 @@ def test_short_follow_up_stays_on_the_subject():
     ("should i skip my cosentyx before surgery", True, "ask_stop_medication"),
     ("can i take a break from my injections", False, "ask_stop_medication"),
     ("how many pills is too many", False, "ask_dosage"),
+    ("how much prednisone for a flare", True, "ask_dosage"),
     ("can I just swap to Cosentyx?", True, "ask_stop_medication"),
     ("should he do two pens this time to catch up?", True, "ask_dosage"),
     ("can my husband inject his Humira a week early?", True, "ask_dosage"),
