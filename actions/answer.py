@@ -8,6 +8,7 @@ from actions.tracker_reading import latest_entity, latest_intent, latest_text, s
 from assistant.answers import button, educational_reply
 from assistant.caregiver import care_recipient
 from assistant.compound import second_topic
+from assistant.feedback import feedback_buttons
 from assistant.follow_up import resolve_follow_up
 from assistant.knowledge import knowledge_base
 
@@ -38,6 +39,7 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         reply.buttons = same[:1] + [b for b in reply.buttons if b["payload"] != offered["payload"]]
         if not same:
             reply.buttons.insert(0, offered)
+    reply.buttons += feedback_buttons(kb, intent)  # "was this helpful?", naming the topic it rates
     send(dispatcher, reply)
     events = [SlotSet("last_topic", intent)]
     if intent not in discussed:

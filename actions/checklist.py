@@ -8,11 +8,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_turn
 from actions.tracker_reading import checklist_answers, latest_intent, send
+from assistant import intents
 from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
 from assistant.knowledge import KnowledgeBaseError, knowledge_base
 
 # Left to the rules, which win in any state: the form rejects these so a rule answers.
-HANDLED_BY_RULES = {"report_red_flag", "stop"}
+HANDLED_BY_RULES = {intents.REPORT_RED_FLAG, intents.STOP, intents.FEEDBACK, intents.ASK_CONTACT_CLINIC,
+                    intents.REQUEST_VISIT_SUMMARY}
 
 
 class ValidateBoneHealthChecklist(FormValidationAction):
@@ -106,6 +108,8 @@ class AskChecklistQuestion(Action, abc.ABC):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if latest_intent(tracker) == intents.FEEDBACK:
+            return []  # a vote changes nothing: the question is still just above it
         checklist = knowledge_base().checklist
         factor = next(f for f in checklist.factors if f.slot == self.slot)
         question = factor.caregiver_question if tracker.get_slot("care_recipient") else factor.question

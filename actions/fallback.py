@@ -1,9 +1,10 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.clinic import clinic, contact_text
 from assistant.knowledge import knowledge_base
 
 
@@ -13,7 +14,8 @@ class ActionDidYouMean(Action):
     Never answers a guess: the person chooses, so a wrong topic is never stated as fact.
     It is also the core fallback (no rule applies), so like Rasa's default fallback it
     reverts the user turn for prediction: the bot then listens instead of looping. The
-    message itself stays in the conversation record.
+    message itself stays in the conversation record. The second time in a row it also offers
+    the clinic's contact details, once per conversation.
     """
 
     def name(self) -> Text:
@@ -23,17 +25,25 @@ class ActionDidYouMean(Action):
         kb = knowledge_base()
         ranking = tracker.latest_message.get("intent_ranking") or []
         guesses = [r["name"] for r in ranking if r.get("name") in kb.topics][:2]
-        if not guesses or _offered_just_before(tracker):
+        in_a_row = _turns_in_a_row_before(tracker) + 1
+        if not guesses or in_a_row > 1:
             dispatcher.utter_message(text=kb.frame["rephrase"])
-            return [UserUtteranceReverted()]
+            if in_a_row < 2 or tracker.get_slot("clinic_contact_offered"):
+                return [UserUtteranceReverted()]
+            dispatcher.utter_message(text=kb.frame["contact_offer"] + "\n" + contact_text(kb, clinic()))
+            # After the revert, which would undo it (the revert drops this turn's events).
+            return [UserUtteranceReverted(), SlotSet("clinic_contact_offered", True)]
         buttons = [{"title": kb.topics[g].title, "payload": f"/{g}"} for g in guesses]
         buttons.append({"title": kb.frame["something_else"], "payload": "/out_of_scope"})
         dispatcher.utter_message(text=kb.frame["did_you_mean"], buttons=buttons)
         return [UserUtteranceReverted()]
 
 
-def _offered_just_before(tracker: Tracker) -> bool:
-    """True when the bot's previous turn was already a did-you-mean offer."""
+def _turns_in_a_row_before(tracker: Tracker) -> int:
+    """How many turns just before this one ended in did-you-mean; a vote in between is no turn."""
     actions = [e.get("name") for e in tracker.events if e.get("event") == "action"]
-    actions = [a for a in actions if a != "action_listen"]
-    return bool(actions) and actions[-1] == "action_did_you_mean"
+    actions = [a for a in actions if a not in ("action_listen", "action_record_feedback")]
+    count = 0
+    while count < len(actions) and actions[-1 - count] == "action_did_you_mean":
+        count += 1
+    return count

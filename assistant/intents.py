@@ -24,6 +24,12 @@ NON_ENGLISH = "non_english"
 # Rasa's own: the FallbackClassifier's intent when the classifier is unsure (not in domain.yml).
 NLU_FALLBACK = "nlu_fallback"
 
+# The clinic in the loop: reach a person, a visit summary, and a vote on an answer (a button
+# payload: assistant/feedback.py).
+ASK_CONTACT_CLINIC = "ask_contact_clinic"
+REQUEST_VISIT_SUMMARY = "request_visit_summary"
+FEEDBACK = "feedback"
+
 # Topics answered about one named medicine, when the person names one.
 ASK_DRUG_INFO = "ask_drug_info"
 ASK_DRUG_SIDE_EFFECTS = "ask_drug_side_effects"

@@ -22,9 +22,13 @@ Text that is odd but valid (empty, emoji, other scripts, control characters, HTM
 message like any other: NLU and the rules answer it, and it is stored as JSON text.
 A 400 body has Rasa's HTTP API error shape: {"status": "failure", "reason": "BadRequest",
 "message": <what is wrong>, "code": 400}.
+
+GET /webhooks/rest/history/<sender> gives the chat widget its conversation back after a reload
+(texts and buttons only), without the HTTP API's token, for the widget's own random ids only.
 """
 import json
 import logging
+import re
 import unicodedata
 from typing import Any, Dict, Text, Union
 
@@ -35,12 +39,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from assistant.history import conversation_history
 from channels.guard import GuardedChannel, Handler
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
 MAX_BODY_BYTES = 1_000_000  # about 500 pages of text; more is not a chat message
+WIDGET_SENDER_ID = re.compile(r"web-(?:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}|[0-9a-f]{32})")
 
 
 class BadRequest(ValueError):
@@ -56,6 +62,13 @@ def is_valid_sender_id(value: Any) -> bool:
     """A conversation id the tracker store can keep: 1 to 255 characters, no control ones."""
     return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_CHARS
             and not any(unicodedata.category(c) == "Cc" for c in value))
+
+
+def is_widget_sender_id(value: Text) -> bool:
+    """The chat widget's conversation ids: "web-" and a random UUID. The history route serves
+    only these: anyone holding one may read it back, as anyone holding it may write to it, and
+    they cannot be guessed, unlike a tester's "me" or a messaging app's chat number."""
+    return bool(WIDGET_SENDER_ID.fullmatch(value))
 
 
 def read_body(request: Request) -> Dict[Text, Any]:
@@ -122,5 +135,14 @@ class RestChannel(GuardedChannel, RestInput):
             await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
                                              metadata=metadata))
             return response.json(collector.messages)
+
+        @webhook.route("/history/<sender_id>", methods=["GET"])
+        async def history(_: Request, sender_id: Text) -> HTTPResponse:
+            """The widget's conversation after a reload, read-only: see assistant/history.py."""
+            if not is_widget_sender_id(sender_id):
+                return bad_request("Only a conversation the chat widget started can be read here.")
+            tracker = await self.agent.tracker_store.retrieve_full_tracker(sender_id)
+            events = [event.as_dict() for event in tracker.events] if tracker else []
+            return response.json({"messages": conversation_history(events)}, headers={"Cache-Control": "no-store"})
 
         return self.remember_app(webhook)

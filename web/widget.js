@@ -3,7 +3,8 @@
  *
  * Dependency-free, no build step. Talks only to the configured Rasa server over the REST
  * channel (POST {serverUrl}/webhooks/rest/webhook) and, on page load, reads the conversation
- * back from the HTTP API (GET {serverUrl}/conversations/{sender}/tracker).
+ * back from the same channel (GET {serverUrl}/webhooks/rest/history/{sender}), which needs no
+ * API token.
  *
  * Embed:
  *   <script>window.ASAssistantConfig = {serverUrl: "https://assistant.example.org"};</script>
@@ -29,8 +30,8 @@
       "This assistant shares general, educational information about ankylosing spondylitis. " +
       "It is not medical advice. In an emergency, call your local emergency number.",
     greeting: "", // optional message sent when a new conversation is opened
-    // Read the history back from Rasa's tracker on page load (needs --enable-api and no
-    // --auth-token on the public endpoint). false: use only the copy kept in localStorage.
+    // Read the history back from the REST channel on page load. false: use only the copy
+    // kept in localStorage.
     restoreFromServer: true,
     // How long the fallback copy of the history in localStorage is used (days).
     localHistoryDays: 30,
@@ -40,6 +41,12 @@
   var ERROR_TEXT =
     "Sorry, I can't reach the assistant right now. Please try again in a moment. " +
     "In an emergency, call your local emergency number.";
+
+  var THANKS_TEXT = "Thank you for your feedback.";
+  var FEEDBACK_ERROR_TEXT = "Sorry, your feedback could not be sent. Please try again.";
+  var MAX_COMMENT_CHARS = 500; // as assistant/feedback.py
+  // A vote button's payload names the answer's topic: /feedback{"topic":"...","helpful":true}
+  var FEEDBACK_PREFIX = "/feedback{";
 
   var URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
   var TRAILING_PUNCT = /[.,;:!?)\]}'"]/;
@@ -186,36 +193,35 @@
     );
   }
 
-  /** Turn tracker events into [{from: "user"|"bot", text, buttons}]. */
-  function historyFromEvents(events) {
-    var out = [];
-    (events || []).forEach(function (e) {
-      if (e.event === "user" && typeof e.text === "string") {
-        out.push({ from: "user", text: displayUserText(e.text, out) });
-      } else if (e.event === "bot" && (e.text || (e.data && e.data.buttons && e.data.buttons.length))) {
-        out.push({
-          from: "bot",
-          text: e.text || "",
-          buttons: (e.data && e.data.buttons) || []
-        });
-      } else if (e.event === "session_started" || e.event === "restart") {
-        // keep going: the visible history spans sessions of the same sender
-      }
+  /** The history route's messages, checked: [{from: "user"|"bot", text, buttons, vote?}]. */
+  function historyFromServer(data) {
+    var messages = data && data.messages;
+    if (!Array.isArray(messages)) throw new Error("no messages");
+    return messages.filter(function (m) {
+      return m && (m.from === "user" || m.from === "bot") && typeof m.text === "string";
+    }).map(function (m) {
+      var msg = { from: m.from, text: m.text, buttons: Array.isArray(m.buttons) ? m.buttons : [] };
+      if (m.vote === "helpful" || m.vote === "not_helpful") msg.vote = m.vote;
+      return msg;
     });
-    return out;
   }
 
-  /** A payload like "/ask_bme_definition" was sent by a button: show the button's title. */
-  function displayUserText(text, previous) {
-    if (text.charAt(0) !== "/") return text;
-    for (var i = previous.length - 1; i >= 0; i--) {
-      var buttons = previous[i].buttons || [];
-      for (var j = 0; j < buttons.length; j++) {
-        if (buttons[j].payload === text) return buttons[j].title;
-      }
-      if (previous[i].from === "user") break;
+  function isFeedbackButton(b) {
+    return !!b && typeof b.payload === "string" && b.payload.indexOf(FEEDBACK_PREFIX) === 0;
+  }
+
+  /** The vote a feedback button casts: {topic, helpful}, or null. */
+  function feedbackVote(b) {
+    try {
+      var v = JSON.parse(b.payload.slice(FEEDBACK_PREFIX.length - 1));
+      return v && typeof v.topic === "string" && typeof v.helpful === "boolean" ? v : null;
+    } catch (e) {
+      return null;
     }
-    return text;
+  }
+
+  function commentPayload(topic, comment) {
+    return FEEDBACK_PREFIX.slice(0, -1) + JSON.stringify({ topic: topic, comment: comment });
   }
 
   // ---------------------------------------------------------------- styles
@@ -249,6 +255,25 @@
       ".asa-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}",
       ".asa-copy{align-self:flex-start;background:transparent;border:1px solid #b9c2cb;color:#33414e;border-radius:6px;font-size:13px;padding:3px 10px;cursor:pointer}",
       ".asa-copy:hover{background:#e9eef2}",
+      ".asa-actions{display:flex;flex-wrap:wrap;align-items:center;gap:6px}",
+      ".asa-feedback{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:13px;color:#33414e}",
+      ".asa-thumb{background:#fff;border:1px solid #b9c2cb;color:#33414e;border-radius:6px;padding:3px 8px;cursor:pointer;display:inline-flex;align-items:center}",
+      ".asa-thumb svg{width:18px;height:18px;fill:currentColor}",
+      ".asa-thumb:hover{background:#e9eef2}",
+      ".asa-thumb[aria-pressed=true]{background:#e4eef7;color:var(--asa-primary);border-color:var(--asa-primary);box-shadow:inset 0 0 0 1px var(--asa-primary)}",
+      ".asa-thumb[aria-disabled=true]{cursor:default}.asa-thumb[aria-disabled=true]:not([aria-pressed=true]){opacity:.45}",
+      ".asa-comment{display:flex;flex-direction:column;gap:4px;width:100%;font-size:14px}",
+      ".asa-comment textarea{resize:vertical;border:1px solid #9aa5b1;border-radius:6px;padding:6px 8px;font:inherit;font-size:15px;min-height:56px}",
+      ".asa-comment-row{display:flex;gap:6px}",
+      ".asa-comment-send{background:var(--asa-primary);color:#fff;border:none;border-radius:6px;padding:5px 12px;font:inherit;font-size:14px;cursor:pointer}",
+      ".asa-comment-skip{background:transparent;border:1px solid #b9c2cb;color:#33414e;border-radius:6px;padding:5px 10px;font:inherit;font-size:14px;cursor:pointer}",
+      // Print: one message on a plain page, nothing else of the site or the widget.
+      ".asa-print-sheet{display:none}",
+      "@media print{html.asa-printing body>*:not(.asa-print-sheet){display:none!important}" +
+        "html.asa-printing .asa-print-sheet{display:block!important;color:#000;background:#fff;font:11pt/1.4 Georgia,'Times New Roman',serif}" +
+        ".asa-print-sheet h1{font-size:15pt;margin:0 0 2pt}.asa-print-date{margin:0 0 10pt;color:#333}" +
+        ".asa-print-text{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}" +
+        ".asa-print-notice{margin:12pt 0 0;padding-top:6pt;border-top:1px solid #999;font-size:9pt;color:#333}}",
       ".asa-buttons{display:flex;flex-wrap:wrap;gap:6px;margin-top:2px}",
       ".asa-quick{background:#fff;color:var(--asa-primary);border:1.5px solid var(--asa-primary);border-radius:16px;padding:6px 12px;font-size:14px;cursor:pointer;text-align:left}",
       ".asa-quick:hover{background:var(--asa-primary);color:#fff}",
@@ -278,7 +303,7 @@
     this.historyKey = config.storageKey + ":history";
     this.openKey = config.storageKey + ":open";
     this.sender = storageGet(this.senderKey);
-    // A sender created now has nothing on the server yet: no need to ask for its tracker.
+    // A sender created now has nothing on the server yet: no need to ask for its history.
     this.senderIsNew = !this.sender;
     if (!this.sender) {
       this.sender = newSenderId();
@@ -530,6 +555,7 @@
     wrap.appendChild(text);
 
     if (msg.from === "bot" && msg.text && !msg.error) {
+      var actions = this.el("div", "asa-actions");
       var copy = this.el("button", "asa-copy", { type: "button", "aria-label": "Copy this message" });
       copy.textContent = "Copy";
       copy.addEventListener("click", function () {
@@ -538,13 +564,23 @@
           setTimeout(function () { copy.textContent = "Copy"; }, 2000);
         });
       });
-      wrap.appendChild(copy);
+      var print = this.el("button", "asa-copy asa-print", { type: "button", "aria-label": "Print this message" });
+      print.textContent = "Print";
+      print.addEventListener("click", function () { printText(self.c, msg.text); });
+      actions.appendChild(copy);
+      actions.appendChild(print);
+      wrap.appendChild(actions);
     }
 
-    if (withButtons && msg.buttons && msg.buttons.length) {
+    var buttons = (msg.buttons || []).filter(function (b) { return b && typeof b.title === "string"; });
+    // Votes stay on every answer, so an old answer can be rated too; quick replies only on
+    // the latest message.
+    var votes = buttons.filter(isFeedbackButton);
+    if (msg.from === "bot" && !msg.error && votes.length) wrap.appendChild(this.renderFeedback(msg, votes));
+    var quick = buttons.filter(function (b) { return !isFeedbackButton(b); });
+    if (withButtons && quick.length) {
       var box = this.el("div", "asa-buttons", { role: "group", "aria-label": "Suggested replies" });
-      msg.buttons.forEach(function (b) {
-        if (!b || typeof b.title !== "string") return;
+      quick.forEach(function (b) {
         var btn = self.el("button", "asa-quick", { type: "button" });
         btn.textContent = b.title;
         btn.addEventListener("click", function () {
@@ -558,6 +594,152 @@
     this.log.appendChild(wrap);
     this.scrollToEnd();
     return wrap;
+  };
+
+  // Thumb up / down, drawn rather than emoji, which many computers have no font for.
+  // Paths: Material Icons "thumb_up" / "thumb_down" (Apache License 2.0).
+  var THUMB_PATHS = {
+    up: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
+    down: "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z"
+  };
+
+  function thumbIcon(up) {
+    var svgNS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("data-icon", up ? "thumb-up" : "thumb-down");
+    var path = document.createElementNS(svgNS, "path");
+    path.setAttribute("d", up ? THUMB_PATHS.up : THUMB_PATHS.down);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /** "Was this helpful?" with thumbs up and down under an answer; its state lives on the message. */
+  Widget.prototype.renderFeedback = function (msg, votes) {
+    var self = this;
+    var box = this.el("div", "asa-feedback", { role: "group", "aria-label": "Rate this answer" });
+    var label = this.el("span", "asa-feedback-label");
+    label.textContent = "Was this helpful?";
+    box.appendChild(label);
+    var status = this.el("span", "asa-feedback-status", { role: "status" });
+    votes.forEach(function (b) {
+      var vote = feedbackVote(b);
+      if (!vote) return;
+      var thumb = self.el("button", "asa-thumb", {
+        type: "button",
+        "data-vote": vote.helpful ? "helpful" : "not_helpful",
+        "aria-label": vote.helpful ? "Yes, this was helpful" : "No, this was not helpful"
+      });
+      thumb.appendChild(thumbIcon(vote.helpful));
+      thumb.addEventListener("click", function () { self.vote(msg, b.payload, vote, box, status); });
+      box.appendChild(thumb);
+    });
+    box.appendChild(status);
+    this.showVote(msg, box, status);
+    return box;
+  };
+
+  Widget.prototype.showVote = function (msg, box, status) {
+    var thumbs = box.querySelectorAll(".asa-thumb");
+    for (var i = 0; i < thumbs.length; i++) {
+      thumbs[i].setAttribute("aria-pressed", String(msg.vote === thumbs[i].getAttribute("data-vote")));
+      // aria-disabled, not disabled: the pressed thumb keeps the keyboard focus.
+      thumbs[i].setAttribute("aria-disabled", String(!!msg.vote));
+    }
+    if (msg.vote) status.textContent = msg.feedbackNote || THANKS_TEXT;
+  };
+
+  /** One vote per answer; 👎 then asks once what was missing. */
+  Widget.prototype.vote = function (msg, payload, vote, box, status) {
+    var self = this;
+    if (msg.vote) return;
+    msg.vote = vote.helpful ? "helpful" : "not_helpful";
+    msg.feedbackNote = "";
+    this.showVote(msg, box, status);
+    status.textContent = "";
+    this.postFeedback(payload).then(function (thanks) {
+      msg.feedbackNote = thanks;
+      self.showVote(msg, box, status);
+      if (!vote.helpful && !msg.commentAsked) {
+        msg.commentAsked = true;
+        var form = self.commentForm(vote.topic, msg, box, status);
+        box.parentNode.insertBefore(form, box.nextSibling);
+        form.querySelector("textarea").focus();
+      }
+      self.saveHistory();
+    }, function () {
+      delete msg.vote;
+      self.showVote(msg, box, status);
+      status.textContent = FEEDBACK_ERROR_TEXT;
+    });
+  };
+
+  /** The optional "what was missing?" after a 👎: sent as a comment on the same topic. */
+  Widget.prototype.commentForm = function (topic, msg, box, status) {
+    var self = this;
+    this.commentCount = (this.commentCount || 0) + 1;
+    var id = "asa-comment-" + this.commentCount;
+    var form = this.el("form", "asa-comment", { novalidate: "" });
+    var label = this.el("label", null, { for: id });
+    label.textContent = "What was missing? (optional)";
+    var text = this.el("textarea", null, { id: id, rows: "2", maxlength: String(MAX_COMMENT_CHARS) });
+    var row = this.el("div", "asa-comment-row");
+    var send = this.el("button", "asa-comment-send", { type: "submit" });
+    send.textContent = "Send";
+    var skip = this.el("button", "asa-comment-skip", { type: "button" });
+    skip.textContent = "No thanks";
+    row.appendChild(send);
+    row.appendChild(skip);
+    form.appendChild(label);
+    form.appendChild(text);
+    form.appendChild(row);
+    function done() {
+      if (form.parentNode) form.parentNode.removeChild(form);
+      var thumb = box.querySelector(".asa-thumb[aria-pressed=true]");
+      if (thumb) thumb.focus();
+    }
+    skip.addEventListener("click", done);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var comment = text.value.trim().slice(0, MAX_COMMENT_CHARS);
+      if (!comment) { done(); return; }
+      send.disabled = true;
+      self.postFeedback(commentPayload(topic, comment)).then(function (thanks) {
+        msg.feedbackNote = thanks;
+        self.saveHistory();
+        status.textContent = thanks;
+        done();
+      }, function () {
+        send.disabled = false;
+        status.textContent = FEEDBACK_ERROR_TEXT;
+      });
+    });
+    return form;
+  };
+
+  /** Send a vote or comment; resolves with the thank-you (the last reply). Anything before
+   * it (a new session's notice, urgent advice for a comment) is shown as a message. */
+  Widget.prototype.postFeedback = function (payload) {
+    var self = this;
+    return fetchWithTimeout(this.c.serverUrl + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: this.sender, message: payload })
+    }, this.c.requestTimeoutMs)
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (replies) {
+        var texts = (Array.isArray(replies) ? replies : []).filter(function (r) { return r && typeof r.text === "string"; });
+        if (!texts.length) throw new Error("no reply");
+        texts.slice(0, -1).forEach(function (r) {
+          self.add({ from: "bot", text: r.text, buttons: Array.isArray(r.buttons) ? r.buttons : [] }, hasButtons(r));
+        });
+        return texts[texts.length - 1].text;
+      });
   };
 
   Widget.prototype.renderAll = function () {
@@ -643,10 +825,10 @@
 
   function hasButtons(r) { return !!(r && r.buttons && r.buttons.length); }
 
-  /** Load the conversation: the server's tracker first, localStorage if that fails. */
+  /** Load the conversation: the server's record first, localStorage if that fails. */
   Widget.prototype.restore = function () {
     var self = this;
-    var url = this.c.serverUrl + "/conversations/" + encodeURIComponent(this.sender) + "/tracker";
+    var url = this.c.serverUrl + "/webhooks/rest/history/" + encodeURIComponent(this.sender);
     var request = this.c.restoreFromServer === false || this.senderIsNew
       ? Promise.reject(new Error("no server history to restore"))
       : fetchWithTimeout(url, { method: "GET" }, 15000);
@@ -655,17 +837,10 @@
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
-      .then(function (tracker) {
-        var events = tracker && tracker.events;
-        if (!Array.isArray(events)) throw new Error("no events");
-        var fromServer = historyFromEvents(events);
-        // Rasa answers a tracker request for a new sender with a fresh session (the notice)
-        // that it does not store; the real notice comes with the first reply. Until the user
-        // has said something there is no history to show.
-        if (!fromServer.some(function (m) { return m.from === "user"; })) fromServer = [];
+      .then(function (data) {
         // The server is the record: when it has forgotten the conversation (purged after
         // some days, or reset), the browser forgets its copy too.
-        self.history = fromServer;
+        self.history = historyFromServer(data);
         self.saveHistory();
       })
       .catch(function () {
@@ -688,6 +863,33 @@
       return [];
     }
   };
+
+  /** Print one message on a plain page: a sheet outside the widget, shown only in print. */
+  function printText(c, text) {
+    var old = document.getElementById("asa-print-sheet");
+    if (old) old.parentNode.removeChild(old);
+    var sheet = document.createElement("div");
+    sheet.className = "asa-print-sheet";
+    sheet.id = "asa-print-sheet";
+    var parts = [["h1", "", c.title], ["p", "asa-print-date", new Date().toLocaleDateString()],
+                 ["p", "asa-print-text", text], ["p", "asa-print-notice", c.notice]];
+    parts.forEach(function (part) {
+      var e = document.createElement(part[0]);
+      if (part[1]) e.className = part[1];
+      e.textContent = part[2];
+      sheet.appendChild(e);
+    });
+    document.body.appendChild(sheet);
+    var root = document.documentElement;
+    root.classList.add("asa-printing");
+    function done() {
+      root.classList.remove("asa-printing");
+      if (sheet.parentNode) sheet.parentNode.removeChild(sheet);
+      window.removeEventListener("afterprint", done);
+    }
+    window.addEventListener("afterprint", done);
+    window.print();
+  }
 
   function copyText(text) {
     function fallback() {
@@ -724,7 +926,7 @@
       // Exposed for tests and for sites that render bot text elsewhere.
       linkifyParts: linkifyParts,
       renderRichText: renderRichText,
-      historyFromEvents: historyFromEvents,
+      historyFromServer: historyFromServer,
       version: "1.0.0"
     };
   }

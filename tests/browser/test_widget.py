@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - documents the launch flags
+from assistant.knowledge import knowledge_base
 from tests.servers import ROOT, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -25,6 +26,7 @@ XSS = "<img src=x onerror=alert(1)>"
 SCREENSHOT = ROOT / "results" / "widget.png"
 README_SCREENSHOT = ROOT / "docs" / "widget.png"
 REPLY_TIMEOUT = 60_000
+HISTORY = re.compile(r"/webhooks/rest/history/[^/]+$")
 
 
 # ------------------------------------------------------------------ helpers
@@ -127,7 +129,7 @@ def test_quick_reply_sends_payload_shows_title_and_screenshot(page, demo_url):
         shutil.copyfile(SCREENSHOT, README_SCREENSHOT)
 
 
-def test_reload_restores_history_from_the_tracker(page, demo_url):
+def test_reload_restores_history_from_the_server(page, demo_url):
     page.goto(demo_url)
     open_widget(page)
     ask(page, "what is bone marrow edema?")
@@ -138,9 +140,9 @@ def test_reload_restores_history_from_the_tracker(page, demo_url):
     sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
     # Make sure the history really comes from the server, not the local copy.
     page.evaluate("localStorage.removeItem('as-assistant:history')")
-    with page.expect_response(re.compile(r"/conversations/.+/tracker$")) as tracker:
+    with page.expect_response(HISTORY) as history:
         page.reload()
-    assert tracker.value.ok
+    assert history.value.ok
     expect(panel(page)).to_be_visible()  # it stays open across the reload
     expect(user_texts(page)).to_have_text(before_users)
     expect(bot_texts(page)).to_have_text(before_bots)
@@ -178,12 +180,12 @@ def test_start_over_begins_a_new_conversation_and_the_old_one_stays_on_record(pa
     assert "what is bone marrow edema?" in [e.get("text") for e in old["events"] if e["event"] == "user"]
 
 
-def test_history_falls_back_to_the_local_copy_when_the_tracker_fails(page, demo_url):
+def test_history_falls_back_to_the_local_copy_when_the_server_fails(page, demo_url):
     page.goto(demo_url)
     open_widget(page)
     ask(page, "what are biologics?")
     before = bot_texts(page).all_text_contents()
-    page.route(re.compile(r"/conversations/.+/tracker$"), lambda route: route.abort())
+    page.route(HISTORY, lambda route: route.abort())
     page.reload()
     expect(user_texts(page)).to_have_text(["what are biologics?"])
     expect(bot_texts(page)).to_have_text(before)
@@ -203,10 +205,9 @@ def test_a_conversation_the_server_forgot_is_forgotten_in_the_browser_too(page, 
     page.goto(demo_url)
     open_widget(page)
     ask(page, "what are biologics?")
-    # As after scripts/purge_conversations.py: the tracker answers, with no user turn in it.
-    page.route(re.compile(r"/conversations/.+/tracker$"),
-               lambda route: route.fulfill(status=200, content_type="application/json",
-                                           body=json.dumps({"events": []})))
+    # As after scripts/purge_conversations.py: the server has no messages for this conversation.
+    page.route(HISTORY, lambda route: route.fulfill(status=200, content_type="application/json",
+                                                    body=json.dumps({"messages": []})))
     page.reload()
     expect(panel(page)).to_be_visible()
     expect(page.locator("[data-role=typing]")).to_have_count(0)
@@ -224,7 +225,7 @@ def test_html_typed_by_the_user_is_shown_as_characters(page, demo_url, dialogs):
     assert no_img_in_widget(page)
     page.wait_for_timeout(300)
     assert dialogs.seen == []
-    # And after a reload, from the tracker, still as characters.
+    # And after a reload, from the server, still as characters.
     page.reload()
     expect(user_texts(page)).to_have_text([XSS])
     assert no_img_in_widget(page)
@@ -326,7 +327,7 @@ def test_unreachable_server_shows_message_and_keeps_typed_text(page, page_origin
     expect(user_texts(page)).to_have_text(["is my back pain inflammatory?"])
     expect(page.locator(".asa-msg-error .asa-text")).to_have_text([ERROR_TEXT])
     expect(page.get_by_label("Type your question")).to_be_focused()
-    # The typed text survives a reload (kept in the local copy: the tracker is unreachable too).
+    # The typed text survives a reload (kept in the local copy: the server is unreachable too).
     page.reload()
     expect(user_texts(page)).to_have_text(["is my back pain inflammatory?"])
 
@@ -436,6 +437,140 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
     box.press("Enter")
     expect(user_texts(page)).to_have_count(0)
     assert box.input_value() == "a" * 2001  # nothing the user typed is thrown away
+
+
+# ------------------------------------------------------------------ was this helpful?, print, the clinic
+
+def feedback_records(servers, sender):
+    import requests
+
+    r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    return [e["value"] for e in r.json()["events"] if e["event"] == "slot" and e["name"] == "answer_feedback"]
+
+
+def answer_with(page, text):
+    """The message (bubble, actions, thumbs) whose text contains `text`."""
+    return page.locator(".asa-msg-bot").filter(has=page.locator(".asa-text", has_text=text))
+
+
+def test_voting_shows_a_thank_you_and_is_stored_against_the_answer_it_rates(page, demo_url, servers):
+    kb = knowledge_base()
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what is bone marrow edema?")
+    ask(page, "what are biologics?")
+    first = answer_with(page, kb.topics["ask_bme_definition"].answer)
+    thumbs_up = first.get_by_role("button", name="Yes, this was helpful")
+    expect(thumbs_up.locator("svg[data-icon=thumb-up]")).to_have_count(1)
+    expect(page.locator(".asa-thumb")).to_have_count(4)  # on both answers, the old one too
+    expect(page.locator(".asa-quick", has_text="Helpful")).to_have_count(0)  # thumbs, not quick replies
+    thumbs_up.click()
+    expect(first.get_by_role("status")).to_have_text(kb.frame["feedback_thanks"])
+    expect(thumbs_up).to_have_attribute("aria-pressed", "true")
+    expect(thumbs_up).to_be_focused()
+    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    assert feedback_records(servers, sender) == [{"topic": "ask_bme_definition", "helpful": True}]
+    # One vote per answer: the other thumb is aria-disabled (Playwright would not click it).
+    first.get_by_role("button", name="No, this was not helpful").evaluate("e => e.click()")
+    page.wait_for_timeout(300)
+    assert len(feedback_records(servers, sender)) == 1
+    # The vote is no message of its own, and it survives a reload (the server's history).
+    expect(user_texts(page)).to_have_text(["what is bone marrow edema?", "what are biologics?"])
+    page.evaluate("localStorage.removeItem('as-assistant:history')")
+    page.reload()
+    first = answer_with(page, kb.topics["ask_bme_definition"].answer)
+    expect(first.get_by_role("button", name="Yes, this was helpful")).to_have_attribute("aria-pressed", "true")
+    expect(first.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    second = answer_with(page, kb.topics["ask_biologics"].answer)
+    expect(second.get_by_role("button", name="Yes, this was helpful")).to_have_attribute("aria-pressed", "false")
+    assert kb.frame["feedback_thanks"] not in all_bot_text(page)
+
+
+def test_thumbs_down_asks_once_what_was_missing(page, demo_url, servers):
+    kb = knowledge_base()
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what is a flare?")
+    answer = answer_with(page, kb.topics["ask_flare"].answer)
+    answer.get_by_role("button", name="No, this was not helpful").click()
+    box = page.get_by_label("What was missing? (optional)")
+    expect(box).to_be_focused()
+    box.fill("what to do at night")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(answer.get_by_role("status")).to_have_text(kb.frame["feedback_comment_thanks"])
+    expect(box).to_have_count(0)
+    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    assert feedback_records(servers, sender) == [{"topic": "ask_flare", "helpful": False},
+                                                 {"topic": "ask_flare", "comment": "what to do at night"}]
+    # The conversation goes on as before, and nobody is asked again.
+    ask(page, "and how long do they last?")
+    expect(page.get_by_label("What was missing? (optional)")).to_have_count(0)
+    expect(user_texts(page)).to_have_text(["what is a flare?", "and how long do they last?"])
+
+
+def test_print_shows_only_the_message_on_one_page(page, demo_url):
+    kb = knowledge_base()
+    page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what is bone marrow edema?")
+    ask(page, "make a summary for my appointment")
+    summary = answer_with(page, kb.frame["summary_title"])
+    expect(summary.locator(".asa-text")).to_contain_text("This is general information, not medical advice")
+    summary.get_by_role("button", name="Print this message").click()
+    assert page.evaluate("window.__printed") == 1
+    sheet = page.locator("#asa-print-sheet")
+    expect(sheet.locator(".asa-print-text")).to_have_text(summary.locator(".asa-text").text_content())
+    # On screen nothing changes; in print only the sheet shows: no widget, no page around it.
+    assert sheet.evaluate("e => getComputedStyle(e).display") == "none"
+    page.emulate_media(media="print")
+    assert sheet.evaluate("e => getComputedStyle(e).display") == "block"
+    for hidden in ("#as-assistant", "header", "main"):
+        assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
+    pdf = page.pdf(format="A4")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # one page
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    expect(sheet).to_have_count(0)
+    assert "asa-printing" not in page.evaluate("document.documentElement.className")
+
+
+def test_asking_for_a_person_in_the_widget(page, demo_url):
+    kb = knowledge_base()
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "can I speak to a real person?")
+    expect(bot_texts(page).last).to_contain_text(kb.frame["contact_unconfigured"])
+    expect(page.locator(".asa-thumb")).to_have_count(0)  # not an educational answer
+
+
+def test_history_after_a_reload_also_with_an_api_token(browser, page_origin, tmp_path):
+    """With RASA_API_TOKEN the HTTP API refuses the page; the channel's history still works."""
+    from tests.servers import Servers
+
+    class TokenServers(Servers):
+        def _start(self, name, args):
+            return super()._start(name, args + (["--auth-token", "test-token"] if name == "rasa" else []))
+
+    servers = TokenServers(tmp_path, cors=[page_origin])
+    ctx = browser.new_context(viewport={"width": 1100, "height": 760})
+    try:
+        servers.start_actions()
+        servers.start_rasa()
+        page = ctx.new_page()
+        page.goto(f"{page_origin}/index.html?server={servers.url}")
+        open_widget(page)
+        ask(page, "what are biologics?")
+        before = bot_texts(page).all_text_contents()
+        page.evaluate("localStorage.removeItem('as-assistant:history')")
+        with page.expect_response(HISTORY) as history:
+            page.reload()
+        assert history.value.ok
+        expect(user_texts(page)).to_have_text(["what are biologics?"])
+        expect(bot_texts(page)).to_have_text(before)
+    finally:
+        ctx.close()
+        servers.stop()
 
 
 # ------------------------------------------------------------------ the server going away (last: it restarts Rasa)

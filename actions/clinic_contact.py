@@ -1,0 +1,19 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.clinic import clinic, contact_text
+from assistant.knowledge import knowledge_base
+
+
+class ActionClinicContact(Action):
+    """"Can I speak to a real person?": the clinic's details, or the generic line."""
+
+    def name(self) -> Text:
+        return "action_clinic_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(text=contact_text(knowledge_base(), clinic()))
+        return [SlotSet("clinic_contact_offered", True)]
