@@ -99,6 +99,19 @@ def test_a_bad_environment_value_names_the_variable(tmp_path):
         load_clinic(environ={"CLINIC_MESSAGE_LINK": "javascript:alert(1)"})
 
 
+def test_a_bad_clinic_value_stops_the_action_server_at_start(monkeypatch):
+    from assistant.clinic import clinic
+    from rasa_extensions.action_server import check_knowledge
+
+    monkeypatch.setenv("CLINIC_MESSAGE_LINK", "portal.example.org")
+    clinic.cache_clear()
+    try:
+        with pytest.raises(SystemExit, match="cannot start.*CLINIC_MESSAGE_LINK"):
+            check_knowledge()
+    finally:
+        clinic.cache_clear()
+
+
 def test_contact_action_remembers_the_details_were_given(kb):
     messages, events = run(ActionClinicContact(), make_tracker("can I talk to a nurse", "ask_contact_clinic"))
     assert kb.frame["contact_emergency"] in messages[0]["text"]
@@ -274,3 +287,4 @@ def test_summary_action_lists_every_medicine_named_in_order(kb):
     naproxen, adalimumab = kb.medications["naproxen"].display_name, kb.medications["adalimumab"].display_name
     assert naproxen in text and adalimumab in text and text.index(naproxen) < text.index(adalimumab)
     assert kb.topics["ask_nsaids"].title in text
+
