@@ -5,7 +5,6 @@ from typing import List
 from assistant.knowledge import KnowledgeBase
 from assistant.phrase_matching import build_matcher, make_doc
 
-
 # A thermometer reading counts by its whole degrees ("fever 39.2", "temp 38,5°C", "101.4F"),
 # so the phrases in red_flags.yml ("fever 39", "temp 38") need no decimals.
 _UNIT = r"(?:\s*°(?:\s*[cf]\b)?|\s*[cf]\b)"

@@ -74,7 +74,7 @@ class TransformerEncoder:
         w = load_file(str(model_dir / "model.safetensors"))
         self.w: Dict[str, np.ndarray] = {
             # Linear layers stored transposed once, so every product is x @ W.
-            k: (v.T.copy() if k.endswith("dense.weight") or k.endswith(("query.weight", "key.weight", "value.weight")) else v)
+            k: (v.T.copy() if k.endswith(("dense.weight", "query.weight", "key.weight", "value.weight")) else v)
             for k, v in w.items() if k != "embeddings.position_ids"
         }
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")

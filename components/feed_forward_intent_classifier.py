@@ -29,9 +29,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.base import feature_fingerprint
-
 from assistant.question_focus import question_spans
+from components.base import feature_fingerprint
 
 # Where each question of a several-question message is classified on its own (parse data).
 QUESTIONS_KEY = "questions"
@@ -176,8 +175,8 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            vector = sentence_vector(message) if self.labels else None
-            if vector is None:
+            vector = sentence_vector(message) if self.layers is not None else None
+            if vector is None or self.layers is None:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
@@ -197,7 +196,7 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
         """Each "?" sentence of a message that asks several, classified on its own."""
         text = message.get(TEXT) or ""
         spans = question_spans(text)
-        if len(spans) < 2:
+        if len(spans) < 2 or self.layers is None:
             return []
         questions = []
         for start, end in spans:
@@ -211,6 +210,8 @@ class FeedForwardIntentClassifier(GraphComponent, IntentClassifier):
         return questions
 
     def persist(self) -> None:
+        if self.layers is None:
+            raise ValueError("FeedForwardIntentClassifier: nothing to persist before training.")
         (hidden_weights, hidden_bias), (output_weights, output_bias) = self.layers
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / "layers.npz", hidden_weights=hidden_weights, hidden_bias=hidden_bias,

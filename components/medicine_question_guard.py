@@ -5,7 +5,6 @@ from assistant import intents
 from assistant.text_checks import asks_about_alcohol, medicine_question_intent
 from components.base import RuleComponent, override_intent
 
-
 # Intents that already get a safety reply: never overridden.
 SAFETY_INTENTS = intents.SAFETY_INTENTS
 # Topics whose answers are about changing a medicine and say the team decides: "could I come

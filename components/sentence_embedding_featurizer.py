@@ -9,7 +9,8 @@ encoder is used: about a tenth of a millisecond per message instead of tens (REA
 Two vectors side by side: the whole message, and its question part (the sentences ending
 in "?", as the question-focus tokenizer finds them), so a long story is read both as a whole
 and by what it asks. Each token also gets its own sentence's vector (sequence features), so
-the classifier can read one question of several on its own. The encoder's table and tokenizer are stored inside the trained model:
+the classifier can read one question of several on its own. The encoder's table and tokenizer
+are stored inside the trained model:
 serving needs neither the build folder nor the registry package, and a model always runs
 with the encoder it was trained with.
 """
@@ -22,8 +23,8 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -92,9 +93,14 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self.process(training_data.training_examples)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    @property
+    def _loaded_encoder(self) -> StaticEncoder:
         if self.encoder is None:
             raise EncoderNotBuiltError("SentenceEmbeddingFeaturizer has no encoder: the model is incomplete.")
+        return self.encoder
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._loaded_encoder  # noqa: B018  (fail before the first message, not inside it)
         for message in messages:
             text = message.get(TEXT)
             if text:
@@ -104,19 +110,21 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def sentence_features(self, text: str) -> np.ndarray:
         """(1, 2·dims): the whole message, then its question part."""
-        return np.concatenate([self.encoder.encode(text), self.encoder.encode(focus_text(text))])[None, :]
+        encoder = self._loaded_encoder
+        return np.concatenate([encoder.encode(text), encoder.encode(focus_text(text))])[None, :]
 
     def sequence_features(self, text: str, tokens: List[Any]) -> Optional[np.ndarray]:
         """(tokens, 2·dims): each token carries its sentence as a one-sentence message would."""
         if not tokens:
             return None
+        encoder = self._loaded_encoder
         spans = sentence_spans(text) or [(0, len(text))]
         vectors = {}
-        rows = np.empty((len(tokens), 2 * self.encoder.dim), dtype=np.float32)
+        rows = np.empty((len(tokens), 2 * encoder.dim), dtype=np.float32)
         for i, token in enumerate(tokens):
             span = next((s for s in spans if s[0] <= token.start < s[1]), spans[-1])
             if span not in vectors:
-                vector = self.encoder.encode(text[span[0]:span[1]])
+                vector = encoder.encode(text[span[0]:span[1]])
                 vectors[span] = np.concatenate([vector, vector])
             rows[i] = vectors[span]
         return rows

@@ -128,7 +128,10 @@ async def evaluate(agent, name: str, questions: List[Question], with_facts: bool
     longs = [o for o in outcomes if o.long]
     not_urgent = [o for o in outcomes if o.expected != EMERGENCY]
     with_fact_labels = [o for o in outcomes if o.facts_ok is not None]
-    share = (lambda part, whole: round(len(part) / len(whole), 4) if whole else 0.0)
+
+    def share(part: List, whole: List) -> float:
+        return round(len(part) / len(whole), 4) if whole else 0.0
+
     return Summary(
         name=name, count=len(outcomes),
         accuracy=share([o for o in outcomes if o.right], outcomes),
@@ -147,7 +150,7 @@ def threshold_table(questions: List[Question], outcomes: List[Outcome]) -> List[
     rows = []
     for t in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         served = [o.guess if o.guess_confidence >= t else DID_YOU_MEAN for o in outcomes]
-        right = [s == q.intent or s in q.also_ok for s, q in zip(served, questions)]
+        right = [s == q.intent or s in q.also_ok for s, q in zip(served, questions, strict=True)]
         rows.append({"threshold": t, "accuracy": round(sum(right) / len(right), 4),
                      "did_you_mean": round(served.count(DID_YOU_MEAN) / len(served), 4)})
     return rows

@@ -44,3 +44,28 @@ def test_caregiver_story_is_answered_about_them(servers):
     reply = servers.text(f"carer-{uuid.uuid4().hex[:8]}", text)
     assert "your wife" in reply
     assert KB.topics["ask_symptom_link"].caregiver_answer in reply
+
+
+def test_a_general_question_about_an_urgent_symptom_is_answered_not_escalated(servers):
+    text = "can ankylosing spondylitis cause chest pain when you breathe in deeply?"
+    reply = servers.text(f"asking-{uuid.uuid4().hex[:8]}", text)
+    assert KB.frame["red_flag_intro"] not in reply
+    action = KB.red_flags["chest_breathing"].action.strip()
+    assert KB.frame["red_flag_asked"].format(action=action) in reply
+    assert "Source:" in reply
+
+
+def test_a_report_put_as_a_question_gets_the_red_flag_reply(servers):
+    messages = servers.say(f"report-{uuid.uuid4().hex[:8]}", "my eye went red and painful this morning, is that my AS?")
+    assert KB.frame["red_flag_intro"] in messages[0]["text"]
+    assert messages[-1]["text"].rstrip().endswith(KB.red_flags["eye_emergency"].action.strip())
+
+
+def test_stopping_the_disease_is_a_question_not_conversation_control(servers):
+    reply = servers.text(f"fusion-{uuid.uuid4().hex[:8]}", "is there a way to stop the fusion?")
+    assert "Source:" in reply
+
+
+def test_an_exact_medicine_name_is_that_medicine(servers):
+    reply = servers.text(f"bime-{uuid.uuid4().hex[:8]}", "what is bimekizumab")
+    assert "Bimzelx" in reply and "Taltz" not in reply

@@ -33,7 +33,7 @@ def near_copies(tests, training):
     similarity = cosine_similarity(vectorizer.transform(tests), vectorizer.transform(training))
     # Short greetings ("hi", "thanks") are the same everywhere; only questions count.
     return [(tests[i], training[j], round(float(similarity[i, j]), 2))
-            for i, j in zip(*(similarity >= NEAR_COPY).nonzero()) if len(tests[i].split()) >= 5]
+            for i, j in zip(*(similarity >= NEAR_COPY).nonzero(), strict=True) if len(tests[i].split()) >= 5]
 
 
 def test_the_real_question_set_is_large_and_sourced():

@@ -1,6 +1,5 @@
 """The sentence encoder: the numpy MiniLM matches the reference model, the distilled static
 table puts paraphrases together, and the featurizer gives each token its sentence's vector."""
-from pathlib import Path
 
 import numpy as np
 import pytest
