@@ -57,7 +57,7 @@ def test_a_general_question_about_an_urgent_symptom_is_answered_not_escalated(se
 
 def test_a_report_put_as_a_question_gets_the_red_flag_reply(servers):
     messages = servers.say(f"report-{uuid.uuid4().hex[:8]}", "my eye went red and painful this morning, is that my AS?")
-    assert KB.frame["red_flag_intro"] in messages[0]["text"]
+    assert any(KB.frame["red_flag_intro"] in m.get("text", "") for m in messages)
     assert messages[-1]["text"].rstrip().endswith(KB.red_flags["eye_emergency"].action.strip())
 
 
