@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_reading import latest_entity, latest_intent, latest_text, send
+from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send
 from assistant.answers import button, educational_reply
 from assistant.caregiver import care_recipient
 from assistant.compound import second_topic
@@ -28,8 +28,10 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     drug_class = latest_entity(tracker, "drug_class")
     person = care_recipient(text) or tracker.get_slot("care_recipient")
-    reply = educational_reply(kb, intent, text, medication, drug_class, person)
-    second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics))
+    asked = latest_entity_values(tracker, "red_flag_asked")
+    reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
+    second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics),
+                          tracker.latest_message.get("questions") or [])
     if second:
         reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
         offered = button(kb.topics[second].title, second)
