@@ -19,9 +19,11 @@ CLASS_TOPICS = {
     "nsaid": "ask_nsaids", "csdmard": "ask_dmards", "dmard": "ask_dmards",
     "tnf_blocker": "ask_biologics", "il17_inhibitor": "ask_biologics", "biologic": "ask_biologics",
     "jak_inhibitor": "ask_jak_inhibitors", "steroid": "ask_steroid_injections",
+    "bone_medicine": "ask_osteoporosis_medicines",
 }
-# Replies that explain why the assistant will not answer; a dose note would repeat them.
-NO_DOSE_NOTE = {"ask_dosage", "ask_stop_medication"}
+# Replies that explain why the assistant will not answer; a dose note would repeat them. The
+# alcohol answer already asks the person to agree a limit with their team ("14 units a week?").
+NO_DOSE_NOTE = {"ask_dosage", "ask_stop_medication", "ask_alcohol"}
 
 
 @dataclass
