@@ -56,7 +56,7 @@ lock:  ## after changing pyproject.toml's dependencies: resolve them afresh into
 		  "$$tmp/venv/bin/pip" freeze --exclude-editable; } > requirements.lock
 	@echo "requirements.lock: $$(grep -vc '^#' requirements.lock) packages"
 
-lint: install  ## ruff, mypy and the import contracts: the gate CI runs before the tests
+lint: $(VENV)/.installed  ## ruff, mypy and the import contracts: the gate CI runs before the tests
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_import_contracts.py
