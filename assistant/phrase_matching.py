@@ -56,4 +56,7 @@ def build_matcher(labelled_phrases: Iterable[Tuple[str, str]], fuzzy: bool = Tru
 
 def make_doc(text: str) -> Doc:
     # Phone keyboards type curly apostrophes; "can’t" must tokenise like "can't".
-    return blank_english().make_doc(text.replace("\u2019", "'").replace("\u2018", "'"))
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    # spaCy cannot hash a lone surrogate (half an emoji, from a broken client): the whole NLU
+    # failed on such a message. It reads as "?", one character for one, so offsets still hold.
+    return blank_english().make_doc(text.encode("utf-8", "replace").decode("utf-8"))
