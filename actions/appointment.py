@@ -17,6 +17,7 @@ class ActionAppointmentQuestions(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         kb = knowledge_base()
         answers = checklist_answers(tracker, kb)
-        text = appointment_questions(kb, tracker.get_slot("topics_discussed") or [], tracker.get_slot("medication"), answers)
+        discussed = tracker.get_slot("topics_discussed") or []
+        text = appointment_questions(kb, discussed, tracker.get_slot("medication"), answers)
         dispatcher.utter_message(text=text)
         return []

@@ -113,7 +113,8 @@ class AskChecklistQuestion(Action, abc.ABC):
         checklist = knowledge_base().checklist
         factor = next(f for f in checklist.factors if f.slot == self.slot)
         question = factor.caregiver_question if tracker.get_slot("care_recipient") else factor.question
-        buttons = [{"title": title, "payload": f"/{INTENT_BY_ANSWER[value]}"} for value, title in checklist.answers.items()]
+        buttons = [{"title": title, "payload": f"/{INTENT_BY_ANSWER[value]}"}
+                   for value, title in checklist.answers.items()]
         dispatcher.utter_message(text=question, buttons=buttons)
         return []
 

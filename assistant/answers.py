@@ -113,6 +113,7 @@ def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=Non
     cls = kb.drug_classes[med.drug_class]
     intro = f["medication_intro"].format(name=first_upper(med.display_name), class_name=cls.name)
     safety = f["medication_safety"] + " " + " ".join(med.safety_points)
+    sources: Sequence[Source]
     if intent == "ask_drug_side_effects":  # what was asked comes first
         parts = [safety, intro]
         sources = med.sources

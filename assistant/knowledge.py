@@ -440,7 +440,7 @@ CHECKLIST_CAREGIVER_TEXTS = ("summary_none", "scan_question", "no_score")
 
 
 def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, Topic]) -> Checklist:
-    raw = _read_yaml(path).get("checklist")
+    raw = _read_yaml(path).get("checklist") or {}
     e = _Entry(path, "checklist", raw, sources)
     intro = e.text("intro_topic")
     if intro not in topics:
@@ -464,7 +464,7 @@ def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, To
 
 
 def _load_appointment(path: Path) -> AppointmentQuestions:
-    raw = _read_yaml(path).get("appointment")
+    raw = _read_yaml(path).get("appointment") or {}
     e = _Entry(path, "appointment", raw, {})
     topics = raw.get("topics") or {}
     if not isinstance(topics, dict) or not all(isinstance(v, str) and v.strip() for v in topics.values()):

@@ -46,7 +46,7 @@ class CountingOutputChannel(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]  # responses are chosen per channel name
+    def name(self) -> Text:  # responses are chosen per channel name
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:

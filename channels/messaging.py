@@ -54,13 +54,13 @@ class _FromEnvironment(GuardedChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         env = _from_environment(tuple(cls.VARIABLES))
         if not env:
-            return _Disabled(cls.name())
+            return _Disabled(cls.name())  # type: ignore[attr-defined]  # a class-level name
         kwargs = {argument: env[variable] for variable, argument in cls.VARIABLES.items()}
         kwargs.update({a: os.environ[v] for v, a in cls.OPTIONAL.items() if os.environ.get(v)})
         return cls(**kwargs)
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return self.remember_app(super().blueprint(self.guarded(on_new_message)))
+        return self.remember_app(super().blueprint(self.guarded(on_new_message)))  # type: ignore[misc]
 
 
 class SlackChannel(_FromEnvironment, SlackInput):

@@ -75,8 +75,8 @@ def read_body(request: Request) -> Dict[Text, Any]:
     """The checked request body: {"sender": str, "message": str, "metadata": dict | None, ...}."""
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest('The body must be JSON, e.g. {"sender": "someone", "message": "hello"}.')
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest('The body must be JSON, e.g. {"sender": "someone", "message": "hello"}.') from error
     if not isinstance(body, dict):
         raise BadRequest('The body must be a JSON object, e.g. {"sender": "someone", "message": "hello"}.')
     sender, message = body.get("sender"), body.get("message")

@@ -130,7 +130,8 @@ def write_markdown(results: Dict) -> str:
         "",
         "| | |",
         "| --- | ---: |",
-        f"| intent accuracy | {nlu['accuracy']:.1%} (floor {nlu['floor']:.0%}: {'met' if nlu['floor_met'] else 'NOT met'}) |",
+        f"| intent accuracy | {nlu['accuracy']:.1%} "
+        f"(floor {nlu['floor']:.0%}: {'met' if nlu['floor_met'] else 'NOT met'}) |",
         f"| macro-F1 | {nlu['macro_f1']:.3f} |",
         f"| accuracy on 40+ word messages ({nlu['long_examples']} examples) | "
         f"{fmt(None) if nlu['long_accuracy'] is None else format(nlu['long_accuracy'], '.1%')} |",
@@ -142,7 +143,8 @@ def write_markdown(results: Dict) -> str:
     ]
     for intent, v in sorted(nlu["per_intent"].items(), key=lambda kv: (kv[1]["f1"], kv[0])):
         confused = ", ".join(f"{k} ({c})" for k, c in v["confused_with"].items())
-        lines.append(f"| {intent} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {confused} |")
+        lines.append(f"| {intent} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | "
+                     f"{v['support']} | {confused} |")
     lines += [
         "",
         "## Rounds",
@@ -155,7 +157,8 @@ def write_markdown(results: Dict) -> str:
         for target in rnd["order"]:
             for c, r in rnd[target]["loads"].items():
                 lines.append(
-                    f"| {number} | {target} | {c} | {fmt(r['throughput_msgs_per_s'])} | {fmt(r['latency_ms']['p50'])} | "
+                    f"| {number} | {target} | {c} | {fmt(r['throughput_msgs_per_s'])} | "
+                    f"{fmt(r['latency_ms']['p50'])} | "
                     f"{fmt(r['latency_ms']['p95'])} | {fmt(r['latency_ms']['p99'])} | {r['errors']} | "
                     f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {pct(r['other_processes_cpu_pct_of_machine'])} |")
     lines += [

@@ -67,7 +67,7 @@ def ensure_loopback(url: str) -> None:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except socket.gaierror as error:
-        raise SystemExit(f"{url}: cannot resolve {host!r}: {error}")
+        raise SystemExit(f"{url}: cannot resolve {host!r}: {error}") from error
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
         raise SystemExit(f"{url}: only a server on this machine's loopback interface may be loaded.")
 

@@ -83,9 +83,10 @@ def redis_port() -> Iterator[int]:
             try:
                 client.ping()
                 break
-            except redis.ConnectionError:
+            except redis.ConnectionError as error:
                 if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"redis-server did not start: {(workdir / 'redis.log').read_text()}")
+                    log = (workdir / "redis.log").read_text()
+                    raise RuntimeError(f"redis-server did not start: {log}") from error
                 time.sleep(0.2)
         yield port
     finally:

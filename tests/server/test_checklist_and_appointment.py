@@ -1,7 +1,6 @@
 """The bone-health checklist and appointment questions, as a person goes through them."""
 import uuid
 
-import pytest
 
 from assistant.knowledge import knowledge_base
 

@@ -107,6 +107,7 @@ def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
 
 
 def test_how_is_that_treated_after_bme_answers_bme_treatment(kb):
-    tracker = make_tracker("and how is that treated?", "ask_treatment_options", slots={"last_topic": "ask_bme_definition"})
+    tracker = make_tracker("and how is that treated?", "ask_treatment_options",
+                           slots={"last_topic": "ask_bme_definition"})
     messages, _ = run(ActionAnswer(), tracker)
     assert kb.topics["ask_bme_treatment"].answer in messages[0]["text"]

@@ -1,11 +1,9 @@
 """The bone-health checklist summary and the appointment question list, as plain functions."""
 import re
 
-import yaml
 
 from assistant.appointment import appointment_questions
 from assistant.checklist import NO, NOT_SURE, YES, checklist_summary
-from tests.conftest import ROOT
 
 
 def test_checklist_factors_match_the_form(kb, domain):

@@ -284,7 +284,8 @@ def test_summary_in_caregiver_words(kb):
 
 def test_summary_action_lists_every_medicine_named_in_order(kb):
     def said(text, medicine):
-        return {"event": "user", "text": text, "parse_data": {"entities": [{"entity": "medication", "value": medicine}]}}
+        entities = [{"entity": "medication", "value": medicine}]
+        return {"event": "user", "text": text, "parse_data": {"entities": entities}}
 
     events = [said("I take naproxen", "naproxen"), said("what about humira", "adalimumab")]
     tracker = make_tracker("make a summary", "request_visit_summary", events=events,

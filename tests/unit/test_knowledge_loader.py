@@ -38,9 +38,11 @@ def _edit(path: Path, change):
     [
         (lambda d: d["topics"]["ask_bme_definition"].pop("answer"), "ask_bme_definition", "'answer' is missing"),
         (lambda d: d["topics"]["ask_bme_cause"].update(answer="   "), "ask_bme_cause", "'answer' is missing or empty"),
-        (lambda d: d["topics"]["ask_bme_symptoms"].update(sources=["made_up_journal"]), "ask_bme_symptoms", "unknown source"),
+        (lambda d: d["topics"]["ask_bme_symptoms"].update(sources=["made_up_journal"]),
+         "ask_bme_symptoms", "unknown source"),
         (lambda d: d["topics"]["ask_bme_treatment"].pop("reviewed"), "ask_bme_treatment", "'reviewed'"),
-        (lambda d: d["topics"]["ask_bme_diagnosis"].update(related=["ask_nothing"]), "ask_bme_diagnosis", "unknown topics"),
+        (lambda d: d["topics"]["ask_bme_diagnosis"].update(related=["ask_nothing"]),
+         "ask_bme_diagnosis", "unknown topics"),
     ],
 )
 def test_broken_topic_names_file_and_entry(broken_dir, change, entry, problem):

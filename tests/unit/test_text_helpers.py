@@ -61,9 +61,11 @@ def test_second_topic_uses_the_runner_up_only_for_two_questions():
 def test_short_follow_up_stays_on_the_subject():
     from assistant.follow_up import resolve_follow_up
 
-    assert resolve_follow_up("ask_treatment_options", "and how is that treated?", "ask_bme_definition") == "ask_bme_treatment"
-    assert resolve_follow_up("ask_treatment_options", "how is AS treated?", "ask_bme_definition") == "ask_treatment_options"
-    assert resolve_follow_up("ask_treatment_options", "and how is that treated?", "ask_nsaids") == "ask_treatment_options"
+    follow_up = "and how is that treated?"
+    assert resolve_follow_up("ask_treatment_options", follow_up, "ask_bme_definition") == "ask_bme_treatment"
+    assert resolve_follow_up("ask_treatment_options", "how is AS treated?", "ask_bme_definition") == \
+        "ask_treatment_options"
+    assert resolve_follow_up("ask_treatment_options", follow_up, "ask_nsaids") == "ask_treatment_options"
 
 
 @pytest.mark.parametrize("text, named, intent", [
