@@ -33,6 +33,8 @@ def test_make_and_python_read_defaults_env_alike(monkeypatch):
 
 
 def test_the_environment_wins_and_references_follow_it(monkeypatch):
+    for key in defaults():  # `make` exports them all; here only ACTION_PORT is set
+        monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("ACTION_PORT", "6000")
     assert environment()["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:6000/webhook"
     assert environment(ACTION_PORT="7000")["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:7000/webhook"
