@@ -130,6 +130,9 @@ class StaticEncoder:
             return cls(data["embeddings"], tokenizer_file)
 
     def encode(self, text: str) -> np.ndarray:
+        # The tokenizer refuses a lone surrogate (half an emoji from a broken client), which
+        # failed the whole NLU: it reads as "?".
+        text = text.encode("utf-8", "replace").decode("utf-8")
         ids = self.tokenizer.encode(text, add_special_tokens=False).ids
         if not ids:
             return np.zeros(self.dim, dtype=np.float32)
