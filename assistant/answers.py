@@ -7,23 +7,18 @@ class the person named (or named earlier) where the topic is about one medicine.
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
+from assistant import intents
 from assistant.knowledge import DrugClass, KnowledgeBase, Medication, Source
+from assistant.routing import routing
 from assistant.text_checks import mentions_dose, mentions_medicine_change, split_sentences
 
 # Intents whose answer is about one named medicine, when the person names one.
-MEDICATION_INTENTS = {
-    "ask_drug_info", "ask_drug_side_effects", "ask_time_to_work", "inform_current_medication",
-}
-# Where a class word alone ("what about biologics?") is best answered by a topic.
-CLASS_TOPICS = {
-    "nsaid": "ask_nsaids", "csdmard": "ask_dmards", "dmard": "ask_dmards",
-    "tnf_blocker": "ask_biologics", "il17_inhibitor": "ask_biologics", "biologic": "ask_biologics",
-    "jak_inhibitor": "ask_jak_inhibitors", "steroid": "ask_steroid_injections",
-    "bone_medicine": "ask_osteoporosis_medicines",
-}
+MEDICATION_INTENTS = intents.MEDICATION_INTENTS
+# Where a class word alone ("what about biologics?") is best answered by a topic: data, in
+# data/knowledge/routing.yml (`class_topics`, checked when it loads).
 # Replies that explain why the assistant will not answer; a dose note would repeat them. The
 # alcohol answer already asks the person to agree a limit with their team ("14 units a week?").
-NO_DOSE_NOTE = {"ask_dosage", "ask_stop_medication", "ask_alcohol"}
+NO_DOSE_NOTE = intents.MEDICINE_DECISIONS | {intents.ASK_ALCOHOL}
 
 
 @dataclass
@@ -93,7 +88,8 @@ def _class_text(kb: KnowledgeBase, cls: DrugClass, name: str) -> str:
 # "What is X?" shows the first safety points (the most important, by the catalog's order); the
 # full list is the side-effects view, behind "More about X: side effects".
 KEY_POINTS = 2
-_MEDICATION_VIEWS = ("ask_drug_info", "ask_drug_side_effects", "inform_current_medication", "ask_time_to_work")
+_MEDICATION_VIEWS = (intents.ASK_DRUG_INFO, intents.ASK_DRUG_SIDE_EFFECTS, intents.INFORM_CURRENT_MEDICATION,
+                     intents.ASK_TIME_TO_WORK)
 
 
 def medication_buttons(kb: KnowledgeBase, intent: str, med: Medication) -> List[Dict[str, str]]:
@@ -114,10 +110,10 @@ def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=Non
     intro = f["medication_intro"].format(name=first_upper(med.display_name), class_name=cls.name)
     safety = f["medication_safety"] + " " + " ".join(med.safety_points)
     sources: Sequence[Source]
-    if intent == "ask_drug_side_effects":  # what was asked comes first
+    if intent == intents.ASK_DRUG_SIDE_EFFECTS:  # what was asked comes first
         parts = [safety, intro]
         sources = med.sources
-    elif intent == "ask_time_to_work":
+    elif intent == intents.ASK_TIME_TO_WORK:
         time_to_work = med.time_to_work or cls.time_to_work
         parts = [f["medication_time_to_work"].format(name=med.display_name) + " " + time_to_work]
         sources = med.sources if med.time_to_work else list(med.sources) + list(cls.sources)
@@ -134,10 +130,11 @@ def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=Non
 
 def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, notes=()) -> Reply:
     cls = kb.drug_classes[class_id]
-    field_name = {"ask_drug_side_effects": "side_effects", "ask_time_to_work": "time_to_work"}.get(intent)
+    field_name = {intents.ASK_DRUG_SIDE_EFFECTS: "side_effects", intents.ASK_TIME_TO_WORK: "time_to_work"}.get(intent)
     if field_name is None:
-        if class_id in CLASS_TOPICS or not cls.path:
-            return topic_reply(kb, CLASS_TOPICS.get(class_id, intent), person, notes)
+        class_topics = routing().class_topics
+        if class_id in class_topics or not cls.path:
+            return topic_reply(kb, class_topics.get(class_id, intent), person, notes)
         # A class with no topic of its own (medicines not used for AS): what it is, and why.
         text = kb.frame["class_intro"].format(class_name=cls.name) + " " + cls.path
         return render(kb, [text, kb.frame["medication_next"] + " " + cls.next_steps], cls.sources, person, notes)

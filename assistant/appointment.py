@@ -1,6 +1,7 @@
 """"Questions for my rheumatologist": a plain list built from what this conversation covered."""
 from typing import Dict, Iterable, List, Optional
 
+from assistant import intents
 from assistant.checklist import YES
 from assistant.knowledge import KnowledgeBase
 
@@ -17,7 +18,7 @@ def conversation_questions(
     a = kb.appointment
     questions: List[str] = []
     for topic in topics_discussed:
-        if topic in kb.topics and topic not in ("ask_dosage", "ask_stop_medication"):
+        if topic in kb.topics and topic not in intents.MEDICINE_DECISIONS:
             questions.append(a.topics.get(topic) or a.topic_default.format(title=kb.topics[topic].title.lower()))
     questions = list(dict.fromkeys(questions))[:MAX_TOPIC_QUESTIONS]
     questions += [a.medication.format(name=kb.medications[m].display_name) for m in medications if m in kb.medications]

@@ -1,11 +1,12 @@
 """The bone-health checklist: read answers, and sum up what applies without any score."""
 from typing import Dict, Optional
 
+from assistant import intents
 from assistant.answers import Reply, render
 from assistant.knowledge import KnowledgeBase
 
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
-ANSWER_BY_INTENT = {"affirm": YES, "deny": NO, "not_sure": NOT_SURE}
+ANSWER_BY_INTENT = {intents.AFFIRM: YES, intents.DENY: NO, intents.NOT_SURE: NOT_SURE}
 INTENT_BY_ANSWER = {answer: intent for intent, answer in ANSWER_BY_INTENT.items()}
 
 

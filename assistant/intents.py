@@ -37,6 +37,8 @@ ASK_TIME_TO_WORK = "ask_time_to_work"
 INFORM_CURRENT_MEDICATION = "inform_current_medication"
 MEDICATION_INTENTS = frozenset({ASK_DRUG_INFO, ASK_DRUG_SIDE_EFFECTS, ASK_TIME_TO_WORK,
                                 INFORM_CURRENT_MEDICATION})
+# Its answer already asks the person to agree a limit with their team: no dose note.
+ASK_ALCOHOL = "ask_alcohol"
 
 RASA_BUILT_IN = frozenset({NLU_FALLBACK})
 

@@ -6,6 +6,8 @@ not judge it) and, in the tests, proves no text the assistant can send contains 
 import re
 from typing import List, Optional
 
+from assistant import intents
+
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half|a couple of)"
 _UNIT = (
     r"(?:mg|mcg|µg|g|ml|milligrams?|micrograms?|grams?|tablets?|pills?|capsules?|tabs?|caps?|"
@@ -135,7 +137,7 @@ def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]
     if not _ASKS_TO_DO.search(text):
         return None
     if _asks_to_change(text):
-        return "ask_stop_medication"
+        return intents.ASK_STOP_MEDICATION
     if _DOSE_QUESTION.search(text) and not _ALCOHOL.search(text):
-        return "ask_dosage"
+        return intents.ASK_DOSAGE
     return None
