@@ -115,8 +115,8 @@ class Servers:
 
 
 @contextmanager
-def running_servers(workdir: Path, **kwargs) -> Iterator[Servers]:
-    servers = Servers(workdir, **kwargs)
+def running_servers(workdir: Path, servers_class: type = Servers, **kwargs) -> Iterator[Servers]:
+    servers = servers_class(workdir, **kwargs)
     try:
         servers.start_actions()
         servers.start_rasa()

@@ -7,7 +7,7 @@ import requests
 
 from assistant.feedback import FEEDBACK_SLOT, feedback_payload, rated_topic
 from assistant.knowledge import knowledge_base
-from tests.servers import Servers
+from tests.servers import Servers, running_servers
 
 KB = knowledge_base()
 CONFIGURED = {
@@ -54,13 +54,8 @@ class TokenServers(Servers):
 @pytest.fixture(scope="module")
 def configured(tmp_path_factory):
     """A clinic configured by environment variables alone; the HTTP API needs a token."""
-    servers = TokenServers(tmp_path_factory.mktemp("configured"), env=CONFIGURED)
-    try:
-        servers.start_actions()
-        servers.start_rasa()
+    with running_servers(tmp_path_factory.mktemp("configured"), TokenServers, env=CONFIGURED) as servers:
         yield servers
-    finally:
-        servers.stop()
 
 
 # ------------------------------------------------------------------ talk to a person
