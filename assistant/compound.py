@@ -2,6 +2,8 @@
 import re
 from typing import Dict, List, Optional, Sequence
 
+from assistant.follow_up import resolve_follow_up
+
 # A second question usually comes after a "?" or is joined by "and"/"also" + a question word.
 _SECOND_QUESTION = re.compile(
     r"\?\s*\S.*\?|\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b",
@@ -29,7 +31,8 @@ def second_topic(text: str, ranking: List[Dict], first: str, answerable: set,
     """
     if questions:
         for question in questions:
-            name = question.get("intent")
+            # "What is BME? And how is it treated?": the second points back to the first.
+            name = resolve_follow_up(question.get("intent") or "", question.get("text") or "", first)
             if name != first and name in answerable and \
                     question.get("confidence", 0) >= MIN_QUESTION_CONFIDENCE:
                 return name
@@ -37,8 +40,8 @@ def second_topic(text: str, ranking: List[Dict], first: str, answerable: set,
     if not asks_two_questions(text):
         return None
     for entry in ranking:
-        name = entry.get("name")
-        if name == first or name not in answerable:
+        runner_up = entry.get("name")
+        if runner_up == first or runner_up not in answerable:
             continue
-        return name if entry.get("confidence", 0) >= MIN_SECOND_CONFIDENCE else None
+        return runner_up if entry.get("confidence", 0) >= MIN_SECOND_CONFIDENCE else None
     return None

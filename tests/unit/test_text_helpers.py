@@ -101,3 +101,10 @@ def test_a_comparison_gets_its_answer_and_the_no_change_line(kb):
     assert kb.frame["no_change_alone"] in reply.body
     plain = educational_reply(kb, "ask_biologics", "how do biologics work?", None, "biologic")
     assert kb.frame["no_change_alone"] not in plain.body
+
+
+def test_a_question_read_on_its_own_that_points_back_follows_the_main_topic(kb):
+    questions = [{"text": "What is BME?", "intent": "ask_bme_definition", "confidence": 0.9},
+                 {"text": "And how is it treated?", "intent": "ask_treatment_options", "confidence": 0.8}]
+    assert second_topic("What is BME? And how is it treated?", [], "ask_bme_definition", set(kb.topics),
+                        questions) == "ask_bme_treatment"
