@@ -54,6 +54,8 @@ class Outcome:
     # The classifier's own first guess and its confidence, before the fallback: for tuning.
     guess: str = ""
     guess_confidence: float = 0.0
+    # The fast classifier was unsure and the full encoder's second opinion was asked.
+    second_opinion: bool = False
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Summary:
     long_count: int
     long_accuracy: float
     facts: Optional[float] = None
+    second_opinion: float = 0.0
     misses: List[Dict] = field(default_factory=list)
     thresholds: List[Dict] = field(default_factory=list)
 
@@ -116,7 +119,8 @@ async def evaluate(agent, name: str, questions: List[Question], with_facts: bool
         parse = await agent.parse_message(q.text)
         served = parse["intent"]["name"] or DID_YOU_MEAN
         outcome = Outcome(q.text, q.intent, served, round(parse["intent"].get("confidence", 0.0), 3),
-                          served == q.intent or served in q.also_ok, len(q.text.split()) >= LONG_WORDS)
+                          served == q.intent or served in q.also_ok, len(q.text.split()) >= LONG_WORDS,
+                          second_opinion=bool(parse.get("second_opinion")))
         guess = next((r for r in parse.get("intent_ranking") or [] if r["name"] != DID_YOU_MEAN), None)
         if guess and served == DID_YOU_MEAN:
             outcome.guess, outcome.guess_confidence = guess["name"], guess["confidence"]
@@ -139,6 +143,7 @@ async def evaluate(agent, name: str, questions: List[Question], with_facts: bool
         false_emergency=share([o for o in not_urgent if o.served == EMERGENCY], not_urgent),
         long_count=len(longs), long_accuracy=share([o for o in longs if o.right], longs),
         facts=share([o for o in with_fact_labels if o.facts_ok], with_fact_labels) if with_fact_labels else None,
+        second_opinion=share([o for o in outcomes if o.second_opinion], outcomes),
         misses=[asdict(o) for o in outcomes if not o.right],
         thresholds=threshold_table(questions, outcomes),
     )
@@ -158,12 +163,14 @@ def threshold_table(questions: List[Question], outcomes: List[Outcome]) -> List[
 
 def markdown(summaries: List[Summary]) -> str:
     lines = ["# Understanding: real questions and the held-out set", "",
-             "| set | questions | intent | did you mean | emergency, not urgent | long (n) | long | facts |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| set | questions | intent | did you mean | emergency, not urgent | long (n) | long | facts "
+             "| second opinion asked |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in summaries:
         facts = f"{s.facts:.1%}" if s.facts is not None else "-"
         lines.append(f"| {s.name} | {s.count} | {s.accuracy:.1%} | {s.did_you_mean:.1%} | "
-                     f"{s.false_emergency:.1%} | {s.long_count} | {s.long_accuracy:.1%} | {facts} |")
+                     f"{s.false_emergency:.1%} | {s.long_count} | {s.long_accuracy:.1%} | {facts} | "
+                     f"{s.second_opinion:.1%} |")
     for s in summaries:
         lines += ["", f"Fallback threshold, {s.name}: " + ", ".join(
             f"{r['threshold']}: {r['accuracy']:.1%} right / {r['did_you_mean']:.1%} did-you-mean"

@@ -1,0 +1,89 @@
+"""The full-encoder second opinion: it changes only what the fast classifier was unsure of, it
+reads meaning rather than shared words, and a model refuses to serve with other weights."""
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+import components.second_opinion_classifier as second_opinion
+from components.second_opinion_classifier import (EncoderMismatchError, SecondOpinionClassifier,
+                                                  mixed_ranking)
+
+EXAMPLES = {
+    "ask_bme": ["what is bone marrow edema", "what does oedema in the bone mean on my MRI",
+                "my scan shows swelling inside the bone, what is that"],
+    "ask_diet": ["is there a diet that helps AS", "should I stop eating starch for my spine",
+                 "which foods are good for inflammation"],
+    "ask_exercise": ["what exercises help ankylosing spondylitis", "is swimming good for my back",
+                     "how often should I stretch for AS"],
+}
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    resource = Resource("second_opinion")
+    clf = SecondOpinionClassifier.create(SecondOpinionClassifier.get_default_config(), storage, resource, context)
+    clf.train(TrainingData([Message(data={"text": t, "intent": i}) for i, texts in EXAMPLES.items() for t in texts]))
+    return clf, storage, resource, context
+
+
+def parsed(text, ranking):
+    message = Message(data={"text": text})
+    message.set("intent", ranking[0] if ranking else {"name": None, "confidence": 0.0})
+    message.set("intent_ranking", ranking)
+    return message
+
+
+def test_the_two_opinions_are_averaged_and_intents_missing_from_the_ranking_count_as_zero():
+    ranking = [{"name": "ask_diet", "confidence": 0.6}, {"name": "ask_bme", "confidence": 0.4}]
+    mixed = mixed_ranking(ranking, np.array([0.1, 0.0, 0.9]), ["ask_bme", "ask_diet", "ask_exercise"], 0.5)
+    assert [(r["name"], round(r["confidence"], 3)) for r in mixed] == [
+        ("ask_exercise", 0.45), ("ask_diet", 0.3), ("ask_bme", 0.25)]
+
+
+def test_an_unsure_guess_is_corrected_by_what_the_words_mean(trained):
+    clf, *_ = trained
+    # No word of it is in the examples; the fast classifier half-guessed diet.
+    message = parsed("My husband's MRI report says there's fluid in the marrow of his pelvis - what's that?",
+                     [{"name": "ask_diet", "confidence": 0.45}, {"name": "ask_bme", "confidence": 0.35},
+                      {"name": "ask_exercise", "confidence": 0.2}])
+    [out] = clf.process([message])
+    assert out.get("intent")["name"] == "ask_bme"
+    assert out.get("intent_ranking")[0] == out.get("intent")
+    assert out.get("second_opinion") is True
+    assert abs(sum(r["confidence"] for r in out.get("intent_ranking")) - 1) < 1e-6
+
+
+def test_a_sure_guess_and_a_message_of_unknown_words_are_left_alone(trained):
+    clf, *_ = trained
+    sure = [{"name": "ask_diet", "confidence": 0.9}, {"name": "ask_bme", "confidence": 0.1}]
+    unknown = [{"name": "ask_diet", "confidence": 0.0}]
+    for text, ranking in (("what is the marrow swelling on my MRI", sure), ("flibber jabber", unknown)):
+        [out] = clf.process([parsed(text, ranking)])
+        assert out.get("intent") == ranking[0]
+        assert out.get("intent_ranking") == ranking
+        assert out.get("second_opinion") is None
+
+
+def test_empty_text_and_half_an_emoji_do_not_fail(trained):
+    clf, *_ = trained
+    unsure = [{"name": "ask_diet", "confidence": 0.4}, {"name": "ask_bme", "confidence": 0.3}]
+    [empty] = clf.process([parsed("", unsure)])
+    assert empty.get("intent") == unsure[0]
+    [broken] = clf.process([parsed("what helps \ud83d my back?", unsure)])
+    assert broken.get("intent")["name"] in EXAMPLES
+
+
+def test_it_loads_from_the_model_and_refuses_other_encoder_weights(trained, monkeypatch):
+    clf, storage, resource, context = trained
+    loaded = SecondOpinionClassifier.load(clf.config, storage, resource, context)
+    text = "which foods calm inflammation down?"
+    assert np.allclose(loaded.probabilities(text), clf.probabilities(text), atol=1e-6)
+    monkeypatch.setattr(second_opinion, "weights_hash", lambda directory: "other weights")
+    with pytest.raises(EncoderMismatchError):
+        SecondOpinionClassifier.load(clf.config, storage, resource, context)
