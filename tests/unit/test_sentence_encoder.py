@@ -1,13 +1,19 @@
-"""The sentence encoder: the numpy MiniLM matches the reference model, the distilled static
+"""The sentence encoder: the numpy MiniLM matches the reference model, the ONNX graph built
+from the same weights matches the numpy one (float exactly, int8 closely), the distilled static
 table puts paraphrases together, and the featurizer gives each token its sentence's vector."""
 
 import numpy as np
 import pytest
 
-from assistant.sentence_encoder import StaticEncoder, TransformerEncoder, minilm_dir
+from assistant.sentence_encoder import OnnxEncoder, StaticEncoder, TransformerEncoder, minilm_dir
 from tests.conftest import ROOT
 
 TABLE = ROOT / "build/sentence_encoder/minilm_static.npz"  # built by `make install`
+GRAPH = ROOT / "build/sentence_encoder/minilm_int8.onnx"  # built by `make install`
+SENTENCES = ["what is humira", "hi",
+             "My husband (41) has had AS for 12 years. His MRI showed oedema in the SI joints - "
+             "does that mean the Cosentyx isn't working, and should we ask about switching?",
+             "wat is bone marow edema 😕", ""]
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +31,26 @@ def test_numpy_minilm_matches_the_reference_model():
     vector = TransformerEncoder(minilm_dir()).encode("what is humira")
     assert np.allclose(vector[:5], reference, atol=1e-5)
     assert abs(np.linalg.norm(vector) - 1) < 1e-5
+
+
+def test_onnx_graph_computes_what_the_numpy_encoder_does(tmp_path):
+    from scripts.build_onnx_encoder import build_graph
+
+    import onnx
+
+    numpy_encoder = TransformerEncoder(minilm_dir())
+    onnx.save(build_graph(minilm_dir()), str(tmp_path / "float.onnx"))
+    graphs = {"float": OnnxEncoder(tmp_path / "float.onnx", minilm_dir() / "tokenizer.json"),
+              "int8": OnnxEncoder(GRAPH, minilm_dir() / "tokenizer.json")}
+    for text in SENTENCES:
+        expected = numpy_encoder.encode(text)
+        assert np.allclose(graphs["float"].encode(text), expected, atol=1e-5), text
+        assert cosine(graphs["int8"].encode(text), expected) > 0.97, text
+    # int8 keeps meaning: a paraphrase stays nearer than another topic
+    int8 = graphs["int8"]
+    night = int8.encode("my back pain wakes me up at night")
+    assert cosine(night, int8.encode("lower back hurts in the middle of the night")) > \
+        cosine(night, int8.encode("how much do biologics cost with insurance"))
 
 
 def test_static_encoder_puts_paraphrases_together(static):
