@@ -168,7 +168,7 @@ def encoder_benchmark() -> Dict:
     from threadpoolctl import threadpool_limits
 
     from assistant.question_focus import focus_text, sentence_spans
-    from assistant.sentence_encoder import StaticEncoder, TransformerEncoder, minilm_dir
+    from assistant.sentence_encoder import OnnxEncoder, StaticEncoder, TransformerEncoder, minilm_dir
     from components.second_opinion_classifier import message_vector
 
     texts = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]]
@@ -188,10 +188,12 @@ def encoder_benchmark() -> Dict:
             times.append((time.process_time() - t0) * 1000)
         return round(float(np.median(times)), 3)
 
-    full = TransformerEncoder(minilm_dir())
+    served = OnnxEncoder(ROOT / "build/sentence_encoder/minilm_int8.onnx", minilm_dir() / "tokenizer.json")
+    numpy_float = TransformerEncoder(minilm_dir())
     with threadpool_limits(1):  # as the server runs it
         return {"static_featurizer_ms_per_message": cpu_ms(static_features, texts * 3),
-                "second_opinion_ms_per_message_asked": cpu_ms(lambda text: message_vector(full, text), texts[:150]),
+                "second_opinion_ms_per_message_asked": cpu_ms(lambda text: message_vector(served, text), texts * 2),
+                "second_opinion_numpy_float_ms": cpu_ms(lambda text: message_vector(numpy_float, text), texts[:100]),
                 "messages": len(texts), "median_words": int(np.median([len(t.split()) for t in texts]))}
 
 

@@ -121,8 +121,9 @@ def write_markdown(results: Dict) -> str:
         f"Sentence features, CPU per message (one thread, median over the real questions, "
         f"{nlu['encoder']['median_words']} words): static MiniLM featurizer as served "
         f"{nlu['encoder']['static_featurizer_ms_per_message']} ms, every message; the full MiniLM encoder's "
-        f"second opinion (numpy, whole message and question part) "
-        f"{nlu['encoder']['second_opinion_ms_per_message_asked']} ms, only when the fast classifier is unsure: "
+        f"second opinion (int8 ONNX graph, whole message and question part) "
+        f"{nlu['encoder']['second_opinion_ms_per_message_asked']} ms (the same in numpy, float: "
+        f"{nlu['encoder']['second_opinion_numpy_float_ms']} ms), only when the fast classifier is unsure: "
         f"{nlu['understanding']['real']['second_opinion']:.0%} of real questions, "
         f"{nlu['understanding']['holdout']['second_opinion']:.0%} of the held-out set.",
         "",
