@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send
+from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send_reply
 from assistant.answers import button, educational_reply
 from assistant.caregiver import care_recipient
 from assistant.compound import second_topic
@@ -42,7 +42,7 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         if not same:
             reply.buttons.insert(0, offered)
     reply.buttons += feedback_buttons(kb, intent)  # "was this helpful?", naming the topic it rates
-    send(dispatcher, reply)
+    send_reply(dispatcher, tracker, reply)
     events = [SlotSet("last_topic", intent)]
     if intent not in discussed:
         events.append(SlotSet("topics_discussed", discussed + [intent]))

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_turn
-from actions.tracker_reading import checklist_answers, latest_intent, send
+from actions.tracker_reading import checklist_answers, latest_intent, send, send_reply
 from assistant import intents
 from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
 from assistant.knowledge import KnowledgeBaseError, knowledge_base
@@ -80,7 +80,7 @@ class ActionChecklistSummary(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         kb = knowledge_base()
         answers = checklist_answers(tracker, kb)
-        send(dispatcher, checklist_summary(kb, answers, tracker.get_slot("care_recipient")))
+        send_reply(dispatcher, tracker, checklist_summary(kb, answers, tracker.get_slot("care_recipient")))
         return []
 
 
@@ -115,7 +115,7 @@ class AskChecklistQuestion(Action, abc.ABC):
         question = factor.caregiver_question if tracker.get_slot("care_recipient") else factor.question
         buttons = [{"title": title, "payload": f"/{INTENT_BY_ANSWER[value]}"}
                    for value, title in checklist.answers.items()]
-        dispatcher.utter_message(text=question, buttons=buttons)
+        send(dispatcher, tracker, question, buttons)
         return []
 
 

@@ -15,5 +15,6 @@ class ActionClinicContact(Action):
         return "action_clinic_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        dispatcher.utter_message(text=contact_text(knowledge_base(), clinic()))
+        person = tracker.get_slot("care_recipient")
+        dispatcher.utter_message(text=contact_text(knowledge_base(), clinic(), person))
         return [SlotSet("clinic_contact_offered", True)]

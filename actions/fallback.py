@@ -4,6 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.tracker_reading import send
 from assistant.clinic import clinic, contact_text
 from assistant.knowledge import knowledge_base
 
@@ -30,12 +31,13 @@ class ActionDidYouMean(Action):
             dispatcher.utter_message(text=kb.frame["rephrase"])
             if in_a_row < 2 or tracker.get_slot("clinic_contact_offered"):
                 return [UserUtteranceReverted()]
-            dispatcher.utter_message(text=kb.frame["contact_offer"] + "\n" + contact_text(kb, clinic()))
+            contact = contact_text(kb, clinic(), tracker.get_slot("care_recipient"))
+            dispatcher.utter_message(text=kb.frame["contact_offer"] + "\n" + contact)
             # After the revert, which would undo it (the revert drops this turn's events).
             return [UserUtteranceReverted(), SlotSet("clinic_contact_offered", True)]
         buttons = [{"title": kb.topics[g].title, "payload": f"/{g}"} for g in guesses]
         buttons.append({"title": kb.frame["something_else"], "payload": "/out_of_scope"})
-        dispatcher.utter_message(text=kb.frame["did_you_mean"], buttons=buttons)
+        send(dispatcher, tracker, kb.frame["did_you_mean"], buttons)
         return [UserUtteranceReverted()]
 
 

@@ -5,7 +5,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import _detector
-from actions.tracker_reading import send
+from actions.tracker_reading import send_reply
 from assistant.answers import red_flag_reply
 from assistant.feedback import FEEDBACK_REPLY, FEEDBACK_SLOT, read_feedback
 from assistant.knowledge import knowledge_base
@@ -30,7 +30,7 @@ class ActionRecordFeedback(Action):
             return []
         flags = _detector().find(feedback.comment) if feedback.comment else []
         if flags:
-            send(dispatcher, red_flag_reply(kb, flags))
+            send_reply(dispatcher, tracker, red_flag_reply(kb, flags))
         thanks = kb.frame["feedback_comment_thanks" if feedback.comment else "feedback_thanks"]
         dispatcher.utter_message(text=thanks, **{FEEDBACK_REPLY: True})
         return [SlotSet(FEEDBACK_SLOT, feedback.record())]

@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_reading import latest_entity_values, latest_text, send
+from actions.tracker_reading import latest_entity_values, latest_text, send_reply
 from assistant.answers import red_flag_reply
 from assistant.knowledge import knowledge_base
 from assistant.red_flags import RedFlagDetector
@@ -27,5 +27,5 @@ class ActionRedFlag(Action):
         flags = latest_entity_values(tracker, "red_flag")
         if not flags:  # flagged by the classifier alone: look again with the rules
             flags = _detector().find(latest_text(tracker))
-        send(dispatcher, red_flag_reply(kb, flags))
+        send_reply(dispatcher, tracker, red_flag_reply(kb, flags))
         return []

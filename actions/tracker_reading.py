@@ -1,10 +1,11 @@
 """Small readers over a Rasa SDK tracker, shared by the actions."""
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.answers import Reply
+from assistant.channel_buttons import message_parts
 from assistant.knowledge import KnowledgeBase
 
 
@@ -30,5 +31,11 @@ def checklist_answers(tracker: Tracker, kb: KnowledgeBase) -> Dict[str, Optional
     return {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+def send(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
+         buttons: Sequence[Dict[str, str]] = ()) -> None:
+    """One bot message, its buttons in the form the person's channel can show."""
+    dispatcher.utter_message(**message_parts(tracker.get_latest_input_channel(), text, buttons))
+
+
+def send_reply(dispatcher: CollectingDispatcher, tracker: Tracker, reply: Reply) -> None:
+    send(dispatcher, tracker, reply.text, reply.buttons)

@@ -83,20 +83,23 @@ def clinic() -> Clinic:
     return load_clinic()
 
 
-def contact_text(kb: KnowledgeBase, details: Clinic) -> str:
+def contact_text(kb: KnowledgeBase, details: Clinic, person: Optional[str] = None) -> str:
     """The clinic's details, one per line, or the generic line; the emergency line always last.
+    For a caregiver ("your son"), about that person's care.
 
     Lines, not paragraphs: channels send each paragraph as a message of its own, and this is one.
     """
     f = kb.frame
     if details.is_configured:
-        lines = [f["contact_intro"].format(name=details.name or f["contact_default_name"])]
+        name = details.name or f["contact_default_name"]
+        lines = [f["contact_intro_caregiver"].format(name=name, person=person) if person
+                 else f["contact_intro"].format(name=name)]
         for name in ("phone", "opening_hours", "message_link"):
             value = getattr(details, name)
             if value:
                 lines.append("- " + f[f"contact_{name}"].format(**{name: value}))
     else:
-        lines = [f["contact_unconfigured"]]
+        lines = [f["contact_unconfigured_caregiver"].format(person=person) if person else f["contact_unconfigured"]]
     if details.out_of_hours:
         lines.append(f["contact_out_of_hours"].format(out_of_hours=details.out_of_hours))
     lines.append(f["contact_emergency"])

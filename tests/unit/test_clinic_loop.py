@@ -70,6 +70,15 @@ def test_environment_overrides_every_value(kb):
     assert text.endswith(kb.frame["contact_emergency"]) and "\n\n" not in text  # one message
 
 
+def test_a_caregiver_is_told_how_to_reach_a_person_about_their_relatives_care(kb):
+    configured = contact_text(kb, load_clinic(environ=CONFIGURED), "your son")
+    assert configured.startswith("To talk to a person about your son's care, contact ")
+    assert all(value in configured for value in CONFIGURED.values())
+    generic = contact_text(kb, load_clinic(environ={}), "your mum")
+    assert generic.startswith("To talk to a person about your mum's care, call their rheumatology team")
+    assert generic.endswith(kb.frame["contact_emergency"])
+
+
 def clinic_file(tmp_path, body):
     shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge")
     (tmp_path / "knowledge" / "clinic.yml").write_text(body)
