@@ -26,6 +26,17 @@ FEATURE_CODE = ("assistant/question_focus.py", "assistant/medications.py",
 FEATURE_KNOWLEDGE = ("medications.yml",)
 
 
+class EncoderNotBuiltError(FileNotFoundError):
+    pass
+
+
+def built_encoder(path: Path) -> Path:
+    """A file `make install` builds (the encoders under build/), or a clear error saying so."""
+    if not path.exists():
+        raise EncoderNotBuiltError(f"{path} is missing: run `make install`, which builds the sentence encoders.")
+    return path
+
+
 def knowledge_path(name: Text) -> Path:
     """A file of the knowledge base this process reads (KNOWLEDGE_DIR, as the loader does)."""
     return Path(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR) / name

@@ -33,16 +33,12 @@ from threadpoolctl import threadpool_limits
 
 from assistant.question_focus import focus_text
 from assistant.sentence_encoder import OnnxEncoder, minilm_dir
-from components.base import feature_fingerprint, files_fingerprint
+from components.base import built_encoder, feature_fingerprint, files_fingerprint
 
 ENCODER_FILE = "encoder.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 # In the parse data, True when the second opinion was asked: make test-nlu and the bench count it.
 SECOND_OPINION_KEY = "second_opinion"
-
-
-class EncoderNotBuiltError(FileNotFoundError):
-    pass
 
 
 def message_vector(encoder: OnnxEncoder, text: str) -> np.ndarray:
@@ -98,9 +94,7 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.linear_model import LogisticRegression
 
-        graph = Path(self.config["encoder"])
-        if not graph.exists():
-            raise EncoderNotBuiltError(f"{graph} is missing: run `make install`, which builds the encoder.")
+        graph = built_encoder(Path(self.config["encoder"]))
         tokenizer = minilm_dir() / TOKENIZER_FILE
         self.encoder = OnnxEncoder(graph, tokenizer)
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]

@@ -31,14 +31,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.question_focus import focus_text, sentence_spans
 from assistant.sentence_encoder import StaticEncoder, minilm_dir
-from components.base import feature_fingerprint, files_fingerprint
+from components.base import EncoderNotBuiltError, built_encoder, feature_fingerprint, files_fingerprint
 
 TABLE_FILE = "embeddings.npz"
 TOKENIZER_FILE = "tokenizer.json"
-
-
-class EncoderNotBuiltError(FileNotFoundError):
-    pass
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -71,10 +67,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        table = Path(self._config["table"])
-        if not table.exists():
-            raise EncoderNotBuiltError(
-                f"{table} is missing: run `make install`, which builds the sentence encoder.")
+        table = built_encoder(Path(self._config["table"]))
         tokenizer = minilm_dir() / TOKENIZER_FILE
         with self._model_storage.write_to(self._resource) as directory:
             shutil.copyfile(table, directory / TABLE_FILE)

@@ -8,7 +8,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.second_opinion_classifier import EncoderNotBuiltError, SecondOpinionClassifier, mixed_ranking
+from components.base import EncoderNotBuiltError
+from components.second_opinion_classifier import SecondOpinionClassifier, mixed_ranking
 
 EXAMPLES = {
     "ask_bme": ["what is bone marrow edema", "what does oedema in the bone mean on my MRI",
