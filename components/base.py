@@ -16,6 +16,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 INTENT_RANKING = "intent_ranking"
+# Intents a rule has ruled out for this message ("stop" in "stop the fusion"): a later
+# classifier must not bring them back.
+RULED_OUT = "ruled_out_intents"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The code and catalog that decide the tokens the classifier learns from: the question-focus

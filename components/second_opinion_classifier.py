@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from assistant.question_focus import focus_text
 from assistant.sentence_encoder import OnnxEncoder, minilm_dir
-from components.base import built_encoder, feature_fingerprint, files_fingerprint
+from components.base import RULED_OUT, built_encoder, feature_fingerprint, files_fingerprint
 
 ENCODER_FILE = "encoder.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -52,13 +52,14 @@ def message_vector(encoder: OnnxEncoder, text: str) -> np.ndarray:
 
 
 def mixed_ranking(ranking: Sequence[Dict[Text, Any]], probabilities: np.ndarray, labels: Sequence[Text],
-                  weight: float) -> List[Dict[Text, Any]]:
+                  weight: float, ruled_out: Sequence[Text] = ()) -> List[Dict[Text, Any]]:
     """The two opinions averaged: (1 - weight) · the classifier's ranking (intents beyond its
-    top ten count as 0) + weight · the second opinion's probabilities; best first."""
+    top ten count as 0) + weight · the second opinion's probabilities; best first. Intents a
+    rule has ruled out stay out."""
     first = {r["name"]: float(r["confidence"]) for r in ranking}
     second = dict(zip(labels, (float(p) for p in probabilities), strict=True))
     mixed = {name: (1 - weight) * first.get(name, 0.0) + weight * second.get(name, 0.0)
-             for name in set(first) | set(second)}
+             for name in (set(first) | set(second)) - set(ruled_out)}
     order = sorted(mixed, key=lambda name: (-mixed[name], name))[:LABEL_RANKING_LENGTH]
     return [{"name": name, "confidence": mixed[name]} for name in order]
 
@@ -145,7 +146,7 @@ class SecondOpinionClassifier(GraphComponent, IntentClassifier):
                     self.config["threshold"]):
                 continue
             ranking = mixed_ranking(message.get(INTENT_RANKING_KEY) or [intent], self.probabilities(text),
-                                    self.labels, float(self.config["weight"]))
+                                    self.labels, float(self.config["weight"]), message.get(RULED_OUT) or ())
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(SECOND_OPINION_KEY, True, add_to_output=True)

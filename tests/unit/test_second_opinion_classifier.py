@@ -45,6 +45,12 @@ def test_the_two_opinions_are_averaged_and_intents_missing_from_the_ranking_coun
         ("ask_exercise", 0.45), ("ask_diet", 0.3), ("ask_bme", 0.25)]
 
 
+def test_an_intent_a_rule_ruled_out_stays_out():
+    ranking = [{"name": "ask_diet", "confidence": 0.1}]
+    mixed = mixed_ranking(ranking, np.array([0.1, 0.1, 0.8]), ["ask_bme", "ask_diet", "stop"], 0.5, ["stop"])
+    assert "stop" not in [r["name"] for r in mixed] and mixed[0]["name"] == "ask_diet"
+
+
 def test_an_unsure_guess_is_corrected_by_what_the_words_mean(trained):
     clf, *_ = trained
     # No word of it is in the examples; the fast classifier half-guessed diet.
