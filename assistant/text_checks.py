@@ -97,6 +97,18 @@ _DISEASE_AFTER_VERB = re.compile(
     r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?(?:biosimilar|generic))\b",
     re.IGNORECASE,
 )
+# "Should I skip my flu shot?", "is Shingrix OK on Humira?": a vaccine is not an AS medicine, and
+# skipping or timing one is the vaccines topic (whose answer says to ask the team), not a request
+# to change a medicine.
+_VACCINE = re.compile(
+    r"\b(?:vaccin\w*|flu (?:shot|jab)s?|(?:covid|shingles|pneumonia|booster|travel|yellow fever) (?:shot|jab|vaccine)s?|"
+    r"boosters?|shingrix|zostavax|pneumovax|prevenar|mmr|immuni[sz]ations?)\b",
+    re.IGNORECASE,
+)
+_VACCINE_AFTER_VERB = re.compile(
+    r"^\s*(?:the\s+|my\s+|his\s+|her\s+|our\s+|this\s+|that\s+|a\s+|getting\s+|having\s+)?(?:\w+\s+)?" + _VACCINE.pattern,
+    re.IGNORECASE,
+)
 _DOSE_QUESTION = re.compile(
     r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|dose|dosage|"
     r"mg|milligrams?|two pens|catch up|early|earlier|higher|lower)\b",
@@ -123,9 +135,14 @@ def asks_about_alcohol(text: str) -> bool:
     return bool(_ALCOHOL.search(text or ""))
 
 
+def names_a_vaccine(text: str) -> bool:
+    return bool(_VACCINE.search(text or ""))
+
+
 def _asks_to_change(text: str) -> bool:
     for match in _CHANGE_QUESTION.finditer(text):
-        if not _DISEASE_AFTER_VERB.search(text[match.end():]):
+        rest = text[match.end():]
+        if not (_DISEASE_AFTER_VERB.search(rest) or _VACCINE_AFTER_VERB.search(rest)):
             return True
     return False
 

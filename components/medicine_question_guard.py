@@ -2,11 +2,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant import intents
-from assistant.text_checks import asks_about_alcohol, medicine_question_intent
+from assistant.text_checks import asks_about_alcohol, medicine_question_intent, names_a_vaccine
 from components.base import RuleComponent, override_intent
 
-# Intents that already get a safety reply: never overridden.
-SAFETY_INTENTS = intents.SAFETY_INTENTS
 # Topics whose answers are about changing a medicine and say the team decides: "could I come
 # off my biologic now that I'm well?" gets the tapering answer, "they're switching me to a
 # biosimilar" the biosimilar one, "is 4 pints OK on methotrexate" the alcohol one.
@@ -31,13 +29,28 @@ class MedicineQuestionGuard(RuleComponent):
             # and asks the person to agree a limit with their team.
             override_intent(message, "ask_alcohol")
             return
-        if top in SAFETY_INTENTS or top in CHANGE_TOPICS:
+        if top == intents.REPORT_RED_FLAG or top in CHANGE_TOPICS:
             return
+        text = message.get("text") or ""
         names_medicine = any(e.get("entity") in ("medication", "drug_class") for e in message.get("entities") or [])
-        intent = medicine_question_intent(message.get("text"), names_medicine)
+        intent = medicine_question_intent(text, names_medicine)
+        if top in intents.MEDICINE_DECISIONS:
+            # Both get a safety reply; the words pick which one ("a week early" is a dose
+            # question, not a stop). A message that asks no change at all but names a vaccine
+            # ("should I skip my flu shot?") is the vaccines topic, whose answer says to ask
+            # the team. The safety reply is never dropped for anything else.
+            if intent and intent != top and self._support(message, intent) >= MIN_SUPPORT:
+                override_intent(message, intent)
+            elif (not intent and names_a_vaccine(text)
+                  and self._support(message, intents.ASK_INFECTIONS_VACCINES) >= MIN_SUPPORT):
+                override_intent(message, intents.ASK_INFECTIONS_VACCINES)
+            return
         if not intent:
             return
-        support = max((r.get("confidence") or 0 for r in message.get("intent_ranking") or []
-                       if r.get("name") == intent), default=0)
-        if top == intents.NLU_FALLBACK or support >= MIN_SUPPORT:
+        if top == intents.NLU_FALLBACK or self._support(message, intent) >= MIN_SUPPORT:
             override_intent(message, intent)
+
+    @staticmethod
+    def _support(message: Message, intent: str) -> float:
+        return max((r.get("confidence") or 0 for r in message.get("intent_ranking") or []
+                    if r.get("name") == intent), default=0)

@@ -77,6 +77,7 @@ def test_short_follow_up_stays_on_the_subject():
     ("can I just swap to Cosentyx?", True, "ask_stop_medication"),
     ("should he do two pens this time to catch up?", True, "ask_dosage"),
     ("can my husband inject his Humira a week early?", True, "ask_dosage"),
+    ("should I stop my Humira before the shingles vaccine?", True, "ask_stop_medication"),
     # Not asking to change anything: the educational answer, not the refusal.
     ("is there a way to stop the fusion?", False, None),
     ("does Humira stop it getting worse?", True, None),
@@ -85,6 +86,9 @@ def test_short_follow_up_stays_on_the_subject():
     ("how much can I drink on sulfasalazine?", True, None),
     ("they're switching me from Humira to a biosimilar, will it work the same?", True, None),
     ("what is humira", True, None),
+    # Skipping a vaccine is not changing an AS medicine: the vaccines topic answers it.
+    ("should I skip my flu shot this year while on Humira?", True, None),
+    ("can I delay the covid booster?", False, None),
     ("how much does exercise help", False, None),
 ])
 def test_medicine_question_intent(text, named, intent):

@@ -1,0 +1,54 @@
+"""The medicine-question guard: a dose or stop question gets a safety reply, and the words decide
+which one; a vaccine question is the vaccines topic, never a medicine change. Each case is the
+classifier's ranking as the served model gave it for a real patient's wording."""
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from components.medicine_question_guard import MedicineQuestionGuard
+
+
+def guarded(text, ranking, entities=()):
+    message = Message(data={"text": text})
+    message.set("intent", ranking[0])
+    message.set("intent_ranking", ranking)
+    message.set("entities", [{"entity": "medication", "value": value} for value in entities])
+    MedicineQuestionGuard({}).process_message(message)
+    return message.get("intent")["name"]
+
+
+def test_a_dose_timing_question_the_classifier_read_as_stopping_gets_the_dose_reply():
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.62}, {"name": "ask_dosage", "confidence": 0.31}]
+    assert guarded("Can my husband do his Humira injection a week early? We fly out on the day it's due.",
+                   ranking, ["adalimumab"]) == "ask_dosage"
+
+
+def test_a_stop_request_keeps_the_stop_reply_even_with_dose_words():
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.6}, {"name": "ask_dosage", "confidence": 0.3}]
+    assert guarded("should I skip my Humira dose this week?", ranking, ["adalimumab"]) == "ask_stop_medication"
+
+
+@pytest.mark.parametrize("text, entities, ranking", [
+    ("Someone at work said vaccines are dangerous when you take arthritis medicines. Does that mean I should "
+     "skip my flu shot this year?", (),
+     [("ask_stop_medication", 0.51), ("out_of_scope", 0.34), ("ask_infections_vaccines", 0.13)]),
+    ("Pharmacy wants to give me Shingrix next week - is that ok when I'm on Humira plus hydroxychloroquine?",
+     ("adalimumab", "hydroxychloroquine"),
+     [("ask_stop_medication", 0.41), ("ask_dosage", 0.26), ("ask_infections_vaccines", 0.2)]),
+])
+def test_a_question_about_a_vaccine_is_the_vaccines_topic(text, entities, ranking):
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    assert guarded(text, ranking, entities) == "ask_infections_vaccines"
+
+
+@pytest.mark.parametrize("text", [
+    "should I stop my Humira before the shingles vaccine?",
+    "can I skip my methotrexate the week of my flu jab?",
+])
+def test_stopping_a_medicine_around_a_vaccine_keeps_the_stop_reply(text):
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.5}, {"name": "ask_infections_vaccines", "confidence": 0.4}]
+    assert guarded(text, ranking, ["adalimumab"]) == "ask_stop_medication"
+
+
+def test_a_vaccine_word_does_not_override_without_support():
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.9}, {"name": "ask_infections_vaccines", "confidence": 0.05}]
+    assert guarded("my booster is due, do I need to do anything?", ranking) == "ask_stop_medication"
