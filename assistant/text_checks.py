@@ -101,12 +101,14 @@ _DISEASE_AFTER_VERB = re.compile(
 # skipping or timing one is the vaccines topic (whose answer says to ask the team), not a request
 # to change a medicine.
 _VACCINE = re.compile(
-    r"\b(?:vaccin\w*|flu (?:shot|jab)s?|(?:covid|shingles|pneumonia|booster|travel|yellow fever) (?:shot|jab|vaccine)s?|"
+    r"\b(?:vaccin\w*|flu (?:shot|jab)s?|"
+    r"(?:covid|shingles|pneumonia|booster|travel|yellow fever) (?:shot|jab|vaccine)s?|"
     r"boosters?|shingrix|zostavax|pneumovax|prevenar|mmr|immuni[sz]ations?)\b",
     re.IGNORECASE,
 )
 _VACCINE_AFTER_VERB = re.compile(
-    r"^\s*(?:the\s+|my\s+|his\s+|her\s+|our\s+|this\s+|that\s+|a\s+|getting\s+|having\s+)?(?:\w+\s+)?" + _VACCINE.pattern,
+    r"^\s*(?:the\s+|my\s+|his\s+|her\s+|our\s+|this\s+|that\s+|a\s+|getting\s+|having\s+)?(?:\w+\s+)?"
+    + _VACCINE.pattern,
     re.IGNORECASE,
 )
 _DOSE_QUESTION = re.compile(

@@ -45,10 +45,12 @@ def test_a_question_about_a_vaccine_is_the_vaccines_topic(text, entities, rankin
     "can I skip my methotrexate the week of my flu jab?",
 ])
 def test_stopping_a_medicine_around_a_vaccine_keeps_the_stop_reply(text):
-    ranking = [{"name": "ask_stop_medication", "confidence": 0.5}, {"name": "ask_infections_vaccines", "confidence": 0.4}]
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.5},
+               {"name": "ask_infections_vaccines", "confidence": 0.4}]
     assert guarded(text, ranking, ["adalimumab"]) == "ask_stop_medication"
 
 
 def test_a_vaccine_word_does_not_override_without_support():
-    ranking = [{"name": "ask_stop_medication", "confidence": 0.9}, {"name": "ask_infections_vaccines", "confidence": 0.05}]
+    ranking = [{"name": "ask_stop_medication", "confidence": 0.9},
+               {"name": "ask_infections_vaccines", "confidence": 0.05}]
     assert guarded("my booster is due, do I need to do anything?", ranking) == "ask_stop_medication"
