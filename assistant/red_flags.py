@@ -15,6 +15,17 @@ def whole_degrees(text: str) -> str:
     return _READING.sub(lambda m: m.group(1), text)
 
 
+# Diseases and vaccines named after a fever are not a fever: "the travel clinic mentioned yellow
+# fever" or "I have hay fever" on a biologic must not read as a fever on a biologic.
+_NAMED_FEVER = re.compile(
+    r"\b(yellow|hay|scarlet|glandular|rheumatic|typhoid|dengue|lassa|rift valley|q|valley|"
+    r"familial mediterranean|periodic)[\s-]+fever\b", re.IGNORECASE)
+
+
+def without_named_fevers(text: str) -> str:
+    return _NAMED_FEVER.sub(lambda m: m.group(1).replace(" ", "_") + "_disease", text)
+
+
 # Asking is not reporting. "Can AS give you pain around the ribs?" asks about a symptom in
 # general; "my eye went red this morning, is that my AS?" reports one. A message is a general
 # question when nothing in it says the symptom is happening now, and it asks "what if" ("what
@@ -87,7 +98,7 @@ class RedFlagDetector:
 
     def find(self, text: str) -> List[str]:
         """Ids of the red flags the text describes, most urgent (file order) first."""
-        doc = make_doc(whole_degrees(text))
+        doc = make_doc(whole_degrees(without_named_fevers(text)))
         hits = {doc.vocab.strings[match_id] for match_id, _, _ in self._matcher(doc)}
         found = []
         for flag in self._flags.values():

@@ -104,3 +104,13 @@ def test_a_fracture_without_a_fall_is_caught(detector):
 def test_a_hot_swollen_joint_after_an_injection_is_caught(detector):
     assert detector.find("my knee went hot and swollen after the steroid injection") == ["injection_joint"]
     assert detector.find("can a steroid injection help a swollen knee?") == []
+
+
+def test_a_disease_named_after_a_fever_is_not_a_fever(detector):
+    # The vaccine for yellow fever, and hay fever, are not a fever on a biologic.
+    assert detector.find("On Enbrel 50mg weekly. The travel clinic mentioned yellow fever and typhoid. "
+                         "Which travel vaccines are safe?") == []
+    assert detector.find("I have hay fever and take Humira, can I use antihistamines?") == []
+    # A real fever next to one still is.
+    assert detector.find("I'm on Humira and have had a fever and chills since last night, "
+                         "I had hay fever as a kid") == ["infection_on_biologic"]
