@@ -5,9 +5,10 @@ a millisecond, and sure of itself on most messages. Long, story-like messages ar
 hesitates, and there the full encoder reads meaning better (README, "Understanding"). So when
 its top confidence is under `threshold`, the message is run through the full all-MiniLM-L6-v2
 (whole message and question part, as the featurizer does) and a logistic regression trained on
-those vectors gets an equal vote. Sure messages, most of them, pay nothing; an unsure one pays
-one or two full encodings, a few milliseconds each: the encoder is an int8 ONNX graph built by
-`make install` (scripts/build_onnx_encoder.py) and run by ONNX Runtime.
+those vectors gets an equal vote (a weighted geometric mean of the two rankings: `mixed_ranking`).
+Sure messages, most of them, pay nothing; an unsure one pays one or two full encodings, a few
+milliseconds each: the encoder is an int8 ONNX graph built by `make install`
+(scripts/build_onnx_encoder.py) and run by ONNX Runtime.
 
 The logistic regression is stored as plain arrays (.npz, JSON), not a pickle, and the encoder
 graph and tokenizer are stored inside the trained model: a model always serves with the
@@ -51,17 +52,30 @@ def message_vector(encoder: OnnxEncoder, text: str) -> np.ndarray:
     return np.concatenate([whole, whole if question == text else encoder.encode(question)])
 
 
+# The fast classifier ranks its top ten; an intent beyond them, or one the second opinion rules
+# out, counts as this small probability rather than zero, so the normalised product stays defined.
+ABSENT = 1e-4
+
+
 def mixed_ranking(ranking: Sequence[Dict[Text, Any]], probabilities: np.ndarray, labels: Sequence[Text],
                   weight: float, ruled_out: Sequence[Text] = ()) -> List[Dict[Text, Any]]:
-    """The two opinions averaged: (1 - weight) · the classifier's ranking (intents beyond its
-    top ten count as 0) + weight · the second opinion's probabilities; best first. Intents a
-    rule has ruled out stay out."""
+    """The two opinions combined as a weighted geometric mean, normalised (a product of
+    experts): first^(1 - weight) · second^weight. An intent wins when both find it likely;
+    one classifier sure of a topic the other thinks unlikely does not carry it alone.
+
+    Measured on the real questions against the plain average at the same weight: 89.2% against
+    88.0% right, "did you mean" 0.7% against 2.5%; the held-out set unchanged (README,
+    "Understanding"). Averaging two spread-out rankings leaves a flat one that falls under the
+    fallback threshold although both opinions agree on the first topic. Intents a rule has
+    ruled out stay out; best first."""
     first = {r["name"]: float(r["confidence"]) for r in ranking}
     second = dict(zip(labels, (float(p) for p in probabilities), strict=True))
-    mixed = {name: (1 - weight) * first.get(name, 0.0) + weight * second.get(name, 0.0)
-             for name in (set(first) | set(second)) - set(ruled_out)}
-    order = sorted(mixed, key=lambda name: (-mixed[name], name))[:LABEL_RANKING_LENGTH]
-    return [{"name": name, "confidence": mixed[name]} for name in order]
+    names = (set(first) | set(second)) - set(ruled_out)
+    product = {name: max(first.get(name, 0.0), ABSENT) ** (1 - weight)
+               * max(second.get(name, 0.0), ABSENT) ** weight for name in names}
+    total = sum(product.values()) or 1.0
+    order = sorted(product, key=lambda name: (-product[name], name))[:LABEL_RANKING_LENGTH]
+    return [{"name": name, "confidence": product[name] / total} for name in order]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
