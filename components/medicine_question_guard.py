@@ -27,7 +27,7 @@ class MedicineQuestionGuard(RuleComponent):
         if top == "ask_dosage" and asks_about_alcohol(message.get("text")):
             # "How much can I drink on sulfasalazine?": the alcohol answer, which has no number
             # and asks the person to agree a limit with their team.
-            override_intent(message, "ask_alcohol")
+            override_intent(message, intents.ASK_ALCOHOL)
             return
         if top == intents.REPORT_RED_FLAG or top in CHANGE_TOPICS:
             return

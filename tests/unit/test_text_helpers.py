@@ -89,7 +89,7 @@ def test_short_follow_up_stays_on_the_subject():
     ("what is humira", True, None),
     # Skipping a vaccine is not changing an AS medicine: the vaccines topic answers it.
     ("should I skip my flu shot this year while on Humira?", True, None),
-    ("can I delay the covid booster?", False, None),
+    ("I'm on Humira, can I delay the covid booster?", True, None),
     ("how much does exercise help", False, None),
 ])
 def test_medicine_question_intent(text, named, intent):
