@@ -51,3 +51,26 @@ def test_no_training_example_is_a_near_copy_of_a_test_question(name, tests):
 def test_the_check_catches_a_near_copy():
     question = REAL[0]
     assert near_copies([question], [question.replace(".", "!") + " thanks"])
+
+
+def page(url):
+    """A URL as a page: scheme, "www." and a trailing slash do not make another page."""
+    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/").lower()
+
+
+def training_sources():
+    return {page(url) for p in (ROOT / "data/nlu").rglob("*.yml")
+            for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)}
+
+
+def test_training_examples_modelled_on_public_questions_never_use_a_test_questions_page():
+    # Examples written from real public questions (data/nlu/patient_voice/public_questions_*.yml)
+    # name their pages; a page the real-question set was drawn from stays out of training.
+    sources = training_sources()
+    assert len(sources) >= 150
+    tested = {page(q["source"]) for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]}
+    assert sorted(sources & tested) == []
+
+
+def test_page_treats_scheme_www_and_slash_as_the_same_page():
+    assert page("https://www.nass.co.uk/about/") == page("http://nass.co.uk/about")
