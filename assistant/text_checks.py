@@ -91,12 +91,15 @@ _ASKS_TO_DO = re.compile(
     re.IGNORECASE,
 )
 # "Stop the fusion", "stop it getting worse": what is stopped is the disease, not a medicine.
+_OBJECT_START = r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)?"
 _DISEASE_AFTER_VERB = re.compile(
-    r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)?(?:fus\w*|progress\w*|damage|getting|"
-    r"get\s+worse|spread\w*|disease|pain|flares?|inflammation|stiffness|bone loss|spine|back|joints?|"
-    r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?(?:biosimilar|generic))\b",
+    _OBJECT_START + r"(?:fus\w*|progress\w*|damage|getting|get\s+worse|spread\w*|disease|pain|flares?|"
+    r"inflammation|stiffness|bone loss|spine|back|joints?)\b",
     re.IGNORECASE,
 )
+# "Switch me to a biosimilar": the biosimilar topic, whose answer says the team decides.
+_BIOSIMILAR_AFTER_VERB = re.compile(
+    _OBJECT_START + r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?(?:biosimilar|generic)\b", re.IGNORECASE)
 # "Should I skip my flu shot?", "is Shingrix OK on Humira?": a vaccine is not an AS medicine, and
 # skipping or timing one is the vaccines topic (whose answer says to ask the team), not a request
 # to change a medicine.
@@ -145,9 +148,19 @@ def names_a_vaccine(text: str) -> bool:
 def _asks_to_change(text: str) -> bool:
     for match in _CHANGE_QUESTION.finditer(text):
         rest = text[match.end():]
-        if not (_DISEASE_AFTER_VERB.search(rest) or _VACCINE_AFTER_VERB.search(rest)):
+        if not (_DISEASE_AFTER_VERB.search(rest) or _BIOSIMILAR_AFTER_VERB.search(rest)
+                or _VACCINE_AFTER_VERB.search(rest)):
             return True
     return False
+
+
+def asks_to_stop_the_disease(text: str) -> bool:
+    """"Is there a way to stop the fusion?", "how do I stop it getting worse?": every stop word
+    is about the disease and no medicine is named, so nothing asks to change a medicine."""
+    text = text or ""
+    stops = list(_CHANGE_QUESTION.finditer(text))
+    return (bool(stops) and not _MEDICINE_WORDS.search(text)
+            and all(_DISEASE_AFTER_VERB.search(text[m.end():]) for m in stops))
 
 
 def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]:

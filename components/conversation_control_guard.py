@@ -1,7 +1,9 @@
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant import intents
 from assistant.conversation_control import is_conversation_control
+from assistant.text_checks import asks_to_stop_the_disease
 from components.base import INTENT_RANKING, RULED_OUT, RuleComponent
 
 STOP_INTENT = "stop"
@@ -9,21 +11,31 @@ STOP_INTENT = "stop"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ConversationControlGuard(RuleComponent):
-    """`stop` ends a checklist or a topic, nothing else: "is there a way to stop the fusion?"
-    goes to the classifier's ranking without `stop`, scaled to sum to what it did (what the
-    classifier thinks, given it is not conversation control); the second opinion and the
-    fallback after it then judge it, and `stop` stays ruled out."""
+    """"Stop" in a question about AS is neither conversation control nor a medicine change.
+
+    `stop` ends a checklist or a topic, nothing else, and "is there a way to stop the fusion?"
+    (no medicine named, only the disease stopped) is not a request to stop a medicine either.
+    Such a message goes to the classifier's ranking without them, scaled to sum to what it
+    did (what the classifier thinks, given it is neither); the second opinion and the fallback
+    after it then judge it, and the ruled-out intents stay out."""
 
     def process_message(self, message: Message) -> None:
-        names_medicine = any(e.get("entity") == "medication" for e in message.get("entities") or [])
-        if is_conversation_control(message.get("text"), names_medicine):
+        text = message.get("text") or ""
+        entities = message.get("entities") or []
+        ruled_out = []
+        if not is_conversation_control(text, any(e.get("entity") == "medication" for e in entities)):
+            ruled_out.append(STOP_INTENT)
+        if (not any(e.get("entity") in ("medication", "drug_class") for e in entities)
+                and asks_to_stop_the_disease(text)):
+            ruled_out.append(intents.ASK_STOP_MEDICATION)
+        if not ruled_out:
             return
-        # Whatever the classifier's first guess: the second opinion must not bring `stop` back.
-        message.set(RULED_OUT, [STOP_INTENT])
-        if (message.get("intent") or {}).get("name") != STOP_INTENT:
+        # Whatever the classifier's first guess: the second opinion must not bring them back.
+        message.set(RULED_OUT, ruled_out)
+        if (message.get("intent") or {}).get("name") not in ruled_out:
             return
         full = message.get(INTENT_RANKING) or []
-        ranking = [r for r in full if r.get("name") != STOP_INTENT]
+        ranking = [r for r in full if r.get("name") not in ruled_out]
         if not ranking:
             return
         left = sum(r.get("confidence") or 0.0 for r in ranking)

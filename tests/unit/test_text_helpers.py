@@ -98,6 +98,23 @@ def test_medicine_question_intent(text, named, intent):
     assert medicine_question_intent(text, named) == intent
 
 
+@pytest.mark.parametrize("text, about_the_disease", [
+    ("is there a way to stop the fusion?", True),
+    ("how do I stop it getting worse?", True),
+    ("can anything stop the progression?", True),
+    # A medicine is named or the thing stopped is not the disease: it may be a request.
+    ("can I stop my tablets to stop the fusion?", False),
+    ("should I stop, the pain is worse", False),
+    ("can I stop it?", False),
+    ("can you switch me to a biosimilar?", False),
+    ("what is AS", False),
+])
+def test_asks_to_stop_the_disease(text, about_the_disease):
+    from assistant.text_checks import asks_to_stop_the_disease
+
+    assert asks_to_stop_the_disease(text) == about_the_disease
+
+
 def test_a_comparison_gets_its_answer_and_the_no_change_line(kb):
     from assistant.answers import educational_reply
 
