@@ -4,7 +4,7 @@ The same dose pattern finds a dose inside a user's question (so the answer can s
 not judge it) and, in the tests, proves no text the assistant can send contains one.
 """
 import re
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 from assistant import intents
 
@@ -161,6 +161,25 @@ def asks_to_stop_the_disease(text: str) -> bool:
     stops = list(_CHANGE_QUESTION.finditer(text))
     return (bool(stops) and not _MEDICINE_WORDS.search(text)
             and all(_DISEASE_AFTER_VERB.search(text[m.end():]) for m in stops))
+
+
+# "How much prednisone for a flare?", "how many mg of naproxen": the amount asked about is the
+# medicine's own. "How many people on Humira", "how much does Taltz cost" ask no amount of it.
+_AMOUNT_OF = re.compile(
+    r"\bhow (?:much|many)\s+(?:(?:mg|milligrams?|units?)\s+)?(?:of\s+)?(?:my\s+|his\s+|her\s+|the\s+|this\s+)?",
+    re.IGNORECASE)
+_COST = re.compile(r"\b(?:cost\w*|price\w*|pay\w*|insurance|insurer|copay\w*|afford\w*|charge\w*)\b", re.IGNORECASE)
+
+
+def asks_amount_of_medicine(text: str, medicine_starts: Iterable[int] = ()) -> bool:
+    """A dose question whatever the rest of the message is about: "how much" or "how many" is
+    followed by a medicine (one the recogniser found at `medicine_starts`, or a word like
+    "tablets"), and it is not about money or alcohol."""
+    text = text or ""
+    if _COST.search(text) or _ALCOHOL.search(text):
+        return False
+    starts = set(medicine_starts)
+    return any(m.end() in starts or _MEDICINE_WORDS.match(text, m.end()) for m in _AMOUNT_OF.finditer(text))
 
 
 def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]:

@@ -2,7 +2,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant import intents
-from assistant.text_checks import asks_about_alcohol, medicine_question_intent, names_a_vaccine
+from assistant.text_checks import (asks_about_alcohol, asks_amount_of_medicine, medicine_question_intent,
+                                   names_a_vaccine)
 from components.base import RuleComponent, override_intent
 
 # Topics whose answers are about changing a medicine and say the team decides: "could I come
@@ -11,8 +12,9 @@ from components.base import RuleComponent, override_intent
 CHANGE_TOPICS = {"ask_tapering", "ask_biosimilars", "ask_biologic_not_working", "ask_alcohol",
                  "ask_nsaids_not_working"}
 # The rule also breaks a near-tie: a dose or stop question the classifier gave some weight
-# ("how much prednisone for a flare": flare 0.67, dosage 0.21) gets the safety reply, while
-# one it is sure is something else ("how many people on Humira get infections") does not.
+# ("can I take extra Arcoxia on bad days?") gets the safety reply, while one it is sure is
+# something else ("how many people on Humira get infections") does not. An amount of a named
+# medicine ("how much prednisone for a flare?") needs no weight: it is a dose question.
 MIN_SUPPORT = 0.1
 
 
@@ -32,8 +34,13 @@ class MedicineQuestionGuard(RuleComponent):
         if top == intents.REPORT_RED_FLAG or top in CHANGE_TOPICS:
             return
         text = message.get("text") or ""
-        names_medicine = any(e.get("entity") in ("medication", "drug_class") for e in message.get("entities") or [])
-        intent = medicine_question_intent(text, names_medicine)
+        medicines = [e for e in message.get("entities") or [] if e.get("entity") in ("medication", "drug_class")]
+        if top not in intents.MEDICINE_DECISIONS and asks_amount_of_medicine(text, [e.get("start") for e in medicines]):
+            # "How much prednisone for a flare?" asks for a dose however sure the classifier is
+            # of the flare or steroid topic.
+            override_intent(message, intents.ASK_DOSAGE)
+            return
+        intent = medicine_question_intent(text, bool(medicines))
         if top in intents.MEDICINE_DECISIONS:
             # Both get a safety reply; the words pick which one ("a week early" is a dose
             # question, not a stop). A message that asks no change at all but names a vaccine

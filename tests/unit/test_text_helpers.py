@@ -115,6 +115,24 @@ def test_asks_to_stop_the_disease(text, about_the_disease):
     assert asks_to_stop_the_disease(text) == about_the_disease
 
 
+@pytest.mark.parametrize("text, medicine_at, dose", [
+    ("how much prednisone for a flare", [9], True),
+    ("how many mg of naproxen can i take", [15], True),
+    ("how much of my methotrexate should he have", [15], True),
+    ("how many tablets a day is normal", [], True),
+    # The amount is not the medicine's, or it is money or alcohol.
+    ("how many people on humira get infections", [19], False),
+    ("how much does taltz cost without insurance", [14], False),
+    ("how much humira costs", [9], False),
+    ("how much wine can I have on methotrexate", [27], False),
+    ("how much exercise should I do", [], False),
+])
+def test_asks_amount_of_medicine(text, medicine_at, dose):
+    from assistant.text_checks import asks_amount_of_medicine
+
+    assert asks_amount_of_medicine(text, medicine_at) == dose
+
+
 def test_a_comparison_gets_its_answer_and_the_no_change_line(kb):
     from assistant.answers import educational_reply
 
