@@ -56,22 +56,19 @@ def test_a_vaccine_word_does_not_override_without_support():
     assert guarded("my booster is due, do I need to do anything?", ranking) == "ask_stop_medication"
 
 
-def test_an_amount_of_a_named_medicine_gets_the_dose_reply_however_sure_the_classifier_is():
+@pytest.mark.parametrize("text, medicine, ranking, served", [
     # The served model's ranking once the examples from public questions were added.
-    message = Message(data={"text": "how much prednisone for a flare"})
-    ranking = [{"name": "ask_steroid_injections", "confidence": 0.899}, {"name": "ask_dosage", "confidence": 0.084}]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    message.set("entities", [{"entity": "medication", "value": "prednisone", "start": 9, "end": 19}])
+    ("how much prednisone for a flare", ("prednisone", 9, 19),
+     [("ask_steroid_injections", 0.899), ("ask_dosage", 0.084)], "ask_dosage"),
+    ("how many people on humira get infections", ("adalimumab", 19, 25),
+     [("ask_infections_vaccines", 0.997), ("ask_dosage", 0.001)], "ask_infections_vaccines"),
+])
+def test_an_amount_of_a_named_medicine_is_a_dose_question_however_sure_the_classifier_is(
+        text, medicine, ranking, served):
+    message = Message(data={"text": text})
+    message.set("intent_ranking", [{"name": name, "confidence": c} for name, c in ranking])
+    message.set("intent", message.get("intent_ranking")[0])
+    value, start, end = medicine
+    message.set("entities", [{"entity": "medication", "value": value, "start": start, "end": end}])
     MedicineQuestionGuard({}).process_message(message)
-    assert message.get("intent")["name"] == "ask_dosage"
-
-
-def test_how_many_people_on_a_medicine_is_not_a_dose_question():
-    message = Message(data={"text": "how many people on humira get infections"})
-    ranking = [{"name": "ask_infections_vaccines", "confidence": 0.997}, {"name": "ask_dosage", "confidence": 0.001}]
-    message.set("intent", ranking[0])
-    message.set("intent_ranking", ranking)
-    message.set("entities", [{"entity": "medication", "value": "adalimumab", "start": 19, "end": 25}])
-    MedicineQuestionGuard({}).process_message(message)
-    assert message.get("intent")["name"] == "ask_infections_vaccines"
+    assert message.get("intent")["name"] == served
