@@ -155,12 +155,13 @@ def _asks_to_change(text: str) -> bool:
 
 
 def asks_to_stop_the_disease(text: str) -> bool:
-    """"Is there a way to stop the fusion?", "how do I stop it getting worse?": every stop word
-    is about the disease and no medicine is named, so nothing asks to change a medicine."""
+    """"Is there a way to stop the fusion?", "how do I stop it getting worse?": every change word
+    (stop, skip, switch...) is followed by the disease and no medicine is named, so nothing asks
+    to change a medicine."""
     text = text or ""
-    stops = list(_CHANGE_QUESTION.finditer(text))
-    return (bool(stops) and not _MEDICINE_WORDS.search(text)
-            and all(_DISEASE_AFTER_VERB.search(text[m.end():]) for m in stops))
+    changes = list(_CHANGE_QUESTION.finditer(text))
+    return (bool(changes) and not _MEDICINE_WORDS.search(text)
+            and all(_DISEASE_AFTER_VERB.search(text[m.end():]) for m in changes))
 
 
 # "How much prednisone for a flare?", "how many mg of naproxen": the amount asked about is the

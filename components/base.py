@@ -4,7 +4,7 @@ import hashlib
 import inspect
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Text
+from typing import Any, Dict, Iterable, List, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -103,6 +103,11 @@ class RuleComponent(GraphComponent):
 
     def process_message(self, message: Message) -> None:
         raise NotImplementedError
+
+
+def named_medicines(message: Message, kinds: Tuple[str, ...] = ("medication", "drug_class")) -> List[Dict[Text, Any]]:
+    """The medicines (and, by default, medicine classes) the recogniser found in the message."""
+    return [e for e in message.get("entities") or [] if e.get("entity") in kinds]
 
 
 def override_intent(message: Message, intent: str) -> None:

@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant import intents
 from assistant.conversation_control import is_conversation_control
 from assistant.text_checks import asks_to_stop_the_disease
-from components.base import INTENT_RANKING, RULED_OUT, RuleComponent
+from components.base import INTENT_RANKING, RULED_OUT, RuleComponent, named_medicines
 
 STOP_INTENT = "stop"
 
@@ -21,12 +21,10 @@ class ConversationControlGuard(RuleComponent):
 
     def process_message(self, message: Message) -> None:
         text = message.get("text") or ""
-        entities = message.get("entities") or []
         ruled_out = []
-        if not is_conversation_control(text, any(e.get("entity") == "medication" for e in entities)):
+        if not is_conversation_control(text, bool(named_medicines(message, ("medication",)))):
             ruled_out.append(STOP_INTENT)
-        if (not any(e.get("entity") in ("medication", "drug_class") for e in entities)
-                and asks_to_stop_the_disease(text)):
+        if not named_medicines(message) and asks_to_stop_the_disease(text):
             ruled_out.append(intents.ASK_STOP_MEDICATION)
         if not ruled_out:
             return

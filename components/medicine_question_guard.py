@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 from assistant import intents
 from assistant.text_checks import (asks_about_alcohol, asks_amount_of_medicine, medicine_question_intent,
                                    names_a_vaccine)
-from components.base import RuleComponent, override_intent
+from components.base import RuleComponent, named_medicines, override_intent
 
 # Topics whose answers are about changing a medicine and say the team decides: "could I come
 # off my biologic now that I'm well?" gets the tapering answer, "they're switching me to a
@@ -34,8 +34,9 @@ class MedicineQuestionGuard(RuleComponent):
         if top == intents.REPORT_RED_FLAG or top in CHANGE_TOPICS:
             return
         text = message.get("text") or ""
-        medicines = [e for e in message.get("entities") or [] if e.get("entity") in ("medication", "drug_class")]
-        if top not in intents.MEDICINE_DECISIONS and asks_amount_of_medicine(text, [e.get("start") for e in medicines]):
+        medicines = named_medicines(message)
+        starts = [int(e["start"]) for e in medicines if e.get("start") is not None]
+        if top not in intents.MEDICINE_DECISIONS and asks_amount_of_medicine(text, starts):
             # "How much prednisone for a flare?" asks for a dose however sure the classifier is
             # of the flare or steroid topic.
             override_intent(message, intents.ASK_DOSAGE)
