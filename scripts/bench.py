@@ -15,9 +15,8 @@ In one run:
    tracker store in a scratch directory) and the starter's Rasa server (the same SQLite
    tracker store; it has no custom actions), each loaded with scripts/load_test.py with 1
    conversation of 100 messages and with N concurrent conversations of M messages, closed loop,
-   on loopback. The starter gets
-   messages it understands. Rounds alternate which server goes first; the report gives the
-   median of the rounds and the ratio ours/starter.
+   on loopback. The starter gets messages it understands. Rounds alternate which server goes
+   first; the report gives the median of the rounds and the ratio ours/starter.
 4. Memory and start-up: peak RSS of each server during the load (VmRSS sampled from /proc)
    and over its life (VmHWM), server CPU time per message, time to ready (process start to
    the first successful webhook reply), and the model size.
@@ -52,6 +51,10 @@ from scripts import load_test  # noqa: E402  (the load generator; reused, not co
 from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu  # noqa: E402
 from scripts.bench_report import median, ratio, summarise, write_markdown  # noqa: E402
 from scripts.defaults_env import environment  # noqa: E402
+
+# One conversation of 25 messages would make its p95 the second-worst message; 100 (the load
+# test's maximum) give a p95 that one slow message cannot set alone.
+SINGLE_CONVERSATION_MESSAGES = load_test.MAX_MESSAGES
 
 BENCH = ROOT / "bench"
 WORK = BENCH / "work"
@@ -297,9 +300,7 @@ def measure(target: str, url: str, pids: Dict[str, int], ready_s: float, args: a
                       timeout=REQUEST_TIMEOUT)
     runs = {}
     for concurrency in (1, args.conversations):
-        # One conversation of 25 messages would make its p95 the second-worst message; 100
-        # messages (the load test's maximum) give a p95 that one slow message cannot set alone.
-        messages = load_test.MAX_MESSAGES if concurrency == 1 else args.messages
+        messages = SINGLE_CONVERSATION_MESSAGES if concurrency == 1 else args.messages
         print(f"[bench]   {target}: {concurrency} x {messages}", flush=True)
         runs[str(concurrency)] = load(url, concurrency, messages, pids, questions)
         r = runs[str(concurrency)]
@@ -367,7 +368,8 @@ def main() -> int:
     started = time.time()
     meta = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "loadavg_start": loadavg(),
             "cpus": os.cpu_count(), "python": platform.python_version(), "git": git_describe(),
-            "rounds": args.rounds, "conversations": args.conversations, "messages": args.messages}
+            "rounds": args.rounds, "conversations": args.conversations, "messages": args.messages,
+            "single_conversation_messages": SINGLE_CONVERSATION_MESSAGES}
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
             meta["cpu_model"] = line.split(":", 1)[1].strip()

@@ -2,8 +2,6 @@
 import statistics
 from typing import Dict, List, Optional
 
-from scripts.load_test import MAX_MESSAGES
-
 
 def median(values: List[Optional[float]]) -> Optional[float]:
     values = [v for v in values if v is not None]
@@ -172,8 +170,9 @@ def write_markdown(results: Dict) -> str:
         "## Method",
         "",
         f"- **Load**: `scripts/load_test.py` (closed loop: each conversation waits for the answer "
-        f"before sending its next message): 1 conversation of {MAX_MESSAGES} messages (so that its p95 "
-        f"is not just the second-worst message), and {n} concurrent conversations × {meta['messages']} "
+        f"before sending its next message): 1 conversation of {meta['single_conversation_messages']} "
+        f"messages (so that its p95 is not just the second-worst message), and {n} concurrent "
+        f"conversations × {meta['messages']} "
         "messages, on 127.0.0.1, after 5 unmeasured warm-up messages. Ours gets the load test's "
         "AS questions, the starter its own kinds of message (greetings, moods, yes, goodbye, are you a bot). "
         "Latency is per message, client side; throughput is messages over the run's wall time.",
