@@ -3,7 +3,7 @@
 Three logistic regressions over the training examples of data/nlu (the same examples Rasa
 trains on; entity annotations stripped):
 
-- TF-IDF + LR: word 1-2-grams and character 2-5-grams;
+- TF-IDF + LR: word 1-2-grams and character 2-4-grams;
 - MiniLM + LR: the whole message through the project's int8 ONNX all-MiniLM-L6-v2 encoder;
 - MiniLM + TF-IDF + LR: both, side by side.
 
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
-import scipy.sparse
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,16 +38,6 @@ def training_examples(nlu_dir: Path = ROOT / "data/nlu") -> Tuple[List[str], Lis
     return texts, intents
 
 
-def tfidf_vectorizer():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion
-
-    return FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-    ])
-
-
 class MiniLM:
     """Whole-message vectors from the int8 ONNX encoder, remembered per text for this run."""
 
@@ -66,27 +55,21 @@ class MiniLM:
 
 
 Predict = Callable[[Sequence[str]], List[str]]
+BASELINES = {"TF-IDF + LR": (True, False), "MiniLM + LR": (False, True), "MiniLM + TF-IDF + LR": (True, True)}
 
 
-def train_baselines(texts: Sequence[str], intents: Sequence[str], minilm: MiniLM, c: float = 10.0) -> Dict[str, Predict]:
-    """The three baselines, trained; each maps texts to top intents."""
-    from sklearn.linear_model import LogisticRegression
+def train_baselines(texts: Sequence[str], intents: Sequence[str], minilm: MiniLM) -> Dict[str, Predict]:
+    """The three baselines, trained: the served model's own family (assistant/topic_model.py)
+    with one block of features or both, the whole message only, and no fallback or rules."""
+    from assistant.topic_model import TopicModel
 
-    def fit(features):
-        return LogisticRegression(C=c, max_iter=3000).fit(features, list(intents))
+    meaning = minilm(texts)
+    models = {}
+    for name, (words, sense) in BASELINES.items():
+        model = TopicModel(None, use_words=words, use_meaning=sense).fit(texts, intents, meaning if sense else None)
+        models[name] = _predictor(model, minilm, sense)
+    return models
 
-    tfidf = tfidf_vectorizer().fit(texts)
-    sparse_train = tfidf.transform(texts)
-    dense_train = minilm(texts)
-    tfidf_lr = fit(sparse_train)
-    minilm_lr = fit(dense_train)
-    both_lr = fit(scipy.sparse.hstack([sparse_train, scipy.sparse.csr_matrix(dense_train)]).tocsr())
 
-    def both(batch):
-        return scipy.sparse.hstack([tfidf.transform(batch), scipy.sparse.csr_matrix(minilm(batch))]).tocsr()
-
-    return {
-        "TF-IDF + LR": lambda batch: list(tfidf_lr.predict(tfidf.transform(batch))),
-        "MiniLM + LR": lambda batch: list(minilm_lr.predict(minilm(batch))),
-        "MiniLM + TF-IDF + LR": lambda batch: list(both_lr.predict(both(batch))),
-    }
+def _predictor(model, minilm: MiniLM, sense: bool) -> Predict:
+    return lambda batch: model.predict(batch, minilm(batch) if sense else None)

@@ -1,0 +1,31 @@
+"""The one rules step of the NLU pipeline: assistant/rules/table.py's ordered rules.
+
+After the topic classifier and the medication recogniser, before the fallback: an override
+comes with full confidence (the fallback leaves it), and a ranking with an intent ruled out is
+judged by the fallback as the classifier's own would be. The names of the rules that changed
+something go out in the parse data (`intent_rules`), for the logs and `make test-nlu`.
+"""
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant.rules import Parse, apply_rules
+from components.base import INTENT_RANKING, RuleComponent, named_medicines
+
+RULES_KEY = "intent_rules"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentRules(RuleComponent):
+    def process_message(self, message: Message) -> None:
+        ranking = message.get(INTENT_RANKING) or []
+        top = message.get("intent") or {}
+        if top.get("name") and (not ranking or ranking[0].get("name") != top.get("name")):
+            ranking = [top] + [r for r in ranking if r.get("name") != top.get("name")]
+        parse = apply_rules(Parse(message.get("text") or "", ranking, tuple(named_medicines(message))))
+        message.set(RULES_KEY, list(parse.fired), add_to_output=True)
+        if parse.entities:
+            message.set("entities", (message.get("entities") or []) + list(parse.entities), add_to_output=True)
+        if parse.ranking != ranking and parse.ranking:
+            # The top keeps the classifier's confidence of 0 for a message of unknown words.
+            message.set("intent", parse.ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING, parse.ranking, add_to_output=True)
