@@ -78,6 +78,9 @@ class Medication:
     sources: Tuple[Source, ...]
     reviewed: datetime.date
     reviewed_by: str
+    # Its most serious warning (a US boxed warning where the label has one): every reply that
+    # names the medicine shows it, whatever was asked (about, side effects, timing, "I'm on X").
+    key_warning: str = ""
     time_to_work: str = ""  # overrides the class text where the medicine differs (tablets vs injections)
 
     @property
@@ -170,7 +173,7 @@ class KnowledgeBase:
                 if getattr(c, name):
                     texts.append((f"class:{c.id}:{name}", getattr(c, name)))
         for m in self.medications.values():
-            texts += [(f"medication:{m.generic}:about", m.about)]
+            texts += [(f"medication:{m.generic}:about", m.about), (f"medication:{m.generic}:key_warning", m.key_warning)]
             if m.time_to_work:
                 texts.append((f"medication:{m.generic}:time_to_work", m.time_to_work))
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
@@ -347,6 +350,7 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
             given_as=e.text("given_as"),
             about=e.text("about"),
             safety_points=e.texts("safety_points", required=True),
+            key_warning=e.text("key_warning"),
             sources=e.sources(),
             reviewed=e.reviewed(),
             reviewed_by=e.reviewed_by(),
@@ -426,7 +430,7 @@ REQUIRED_FRAME = {
     "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
     "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
     "more_ask_time_to_work",
-    "medication_intro", "medication_given_as", "medication_safety", "medication_key_points", "medication_path",
+    "medication_intro", "medication_given_as", "medication_key_warning", "medication_safety", "medication_key_points", "medication_path",
     "medication_next", "medication_time_to_work",
     "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
     "no_reply", "truncated", "unreadable",
