@@ -4,6 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send_reply
 from assistant.answers import button, educational_reply
 from assistant.caregiver import care_recipient
@@ -18,6 +19,8 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
 
     Used by the answer action and by the checklist, which answers questions mid-form.
     """
+    if send_red_flag_if_reported(dispatcher, tracker):  # a medicine named earlier makes it urgent
+        return []
     kb = knowledge_base()
     text = latest_text(tracker)
     discussed = list(tracker.get_slot("topics_discussed") or [])
