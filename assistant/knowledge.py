@@ -173,7 +173,8 @@ class KnowledgeBase:
                 if getattr(c, name):
                     texts.append((f"class:{c.id}:{name}", getattr(c, name)))
         for m in self.medications.values():
-            texts += [(f"medication:{m.generic}:about", m.about), (f"medication:{m.generic}:key_warning", m.key_warning)]
+            texts += [(f"medication:{m.generic}:about", m.about),
+                      (f"medication:{m.generic}:key_warning", m.key_warning)]
             if m.time_to_work:
                 texts.append((f"medication:{m.generic}:time_to_work", m.time_to_work))
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
@@ -430,7 +431,8 @@ REQUIRED_FRAME = {
     "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
     "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
     "more_ask_time_to_work",
-    "medication_intro", "medication_given_as", "medication_key_warning", "medication_safety", "medication_key_points", "medication_path",
+    "medication_intro", "medication_given_as", "medication_key_warning", "medication_safety",
+    "medication_key_points", "medication_path",
     "medication_next", "medication_time_to_work",
     "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
     "no_reply", "truncated", "unreadable",
