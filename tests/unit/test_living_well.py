@@ -27,7 +27,7 @@ NEW_SOURCES = [
     "nhs_methotrexate", "versus_arthritis_methotrexate", "fda_label_naproxen", "fda_biosimilars",
     "nice_ta383", "nhs_osteoporosis_treatment", "nhs_alendronic_acid", "nogg", "bhof",
     "fda_label_prolia", "fda_label_fosamax", "fda_label_actonel", "fda_label_reclast", "nhs_as",
-    "depression_review", "lifeline_988", "samaritans", "gov_uk_reasonable_adjustments", "ada",
+    "depression_review", "lifeline_988", "samaritans", "gov_uk_reasonable_adjustments",
     "gov_uk_as_driving", "nhs_quit_smoking", "smokefree_gov",
 ]
 
@@ -204,10 +204,10 @@ def test_bone_medicines_are_one_class_with_safety_points():
     for generic in BONE_MEDICINES:
         points = " ".join(KB.medications[generic].safety_points).lower()
         assert "jaw" in points and not re.search(r"\d", points), generic
-    alendronate = " ".join(KB.medications["alendronate"].safety_points).lower()
+    alendronate = " ".join((KB.medications["alendronate"].key_warning,) + KB.medications["alendronate"].safety_points).lower()
     assert "water" in alendronate and "upright" in alendronate
     denosumab = " ".join(KB.medications["denosumab"].safety_points).lower()
-    assert "never stop" in denosumab and "plan" in denosumab and "rebound" in denosumab
+    assert "never stop" in denosumab and "plan" in denosumab and "come back fast" in denosumab
     assert "spine" in denosumab  # spine bones can break when it ends without a plan
 
 
