@@ -204,7 +204,8 @@ def test_bone_medicines_are_one_class_with_safety_points():
     for generic in BONE_MEDICINES:
         points = " ".join(KB.medications[generic].safety_points).lower()
         assert "jaw" in points and not re.search(r"\d", points), generic
-    alendronate = " ".join((KB.medications["alendronate"].key_warning,) + KB.medications["alendronate"].safety_points).lower()
+    med = KB.medications["alendronate"]
+    alendronate = " ".join((med.key_warning,) + med.safety_points).lower()
     assert "water" in alendronate and "upright" in alendronate
     denosumab = " ".join(KB.medications["denosumab"].safety_points).lower()
     assert "never stop" in denosumab and "plan" in denosumab and "come back fast" in denosumab
