@@ -91,8 +91,9 @@ $(ONNX_ENCODER): scripts/build_onnx_encoder.py | $(MINILM)
 $(MODEL): $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
-validate: install  ## check domain, NLU data and rules agree; knowledge review dates not in the future or over 12 months old
+validate: install  ## check domain, NLU data and rules agree; knowledge review dates in date; sources pinned and cited
 	$(BIN)/python scripts/check_review_dates.py
+	$(BIN)/python scripts/check_sources.py
 	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules
 
 run: train  ## train if needed, then start the action server, Rasa and the demo page

@@ -24,9 +24,9 @@ NEW_INTENTS = [
 ]
 BONE_MEDICINES = ["alendronate", "risedronate", "zoledronic_acid", "denosumab"]
 NEW_SOURCES = [
-    "nhs_methotrexate", "versus_arthritis_methotrexate", "fda_label_naproxen", "fda_biosimilars",
+    "nhs_methotrexate", "versus_arthritis_methotrexate", "fda_biosimilars",
     "nice_ta383", "nhs_osteoporosis_treatment", "nhs_alendronic_acid", "nogg", "bhof",
-    "fda_label_prolia", "fda_label_fosamax", "fda_label_actonel", "fda_label_reclast", "nhs_as",
+    "fda_label_denosumab", "nhs_as",
     "depression_review", "lifeline_988", "samaritans", "gov_uk_reasonable_adjustments",
     "gov_uk_as_driving", "nhs_quit_smoking", "smokefree_gov",
 ]
@@ -58,7 +58,7 @@ def test_new_sources_have_a_short_name_a_url_and_the_date_checked():
     raw = yaml.safe_load((ROOT / "data/knowledge/sources.yml").read_text())["sources"]
     for sid in NEW_SOURCES:
         assert raw[sid]["url"].startswith("https://") and " " not in raw[sid]["url"], sid
-        assert str(raw[sid]["accessed"]) == "2026-11-30", sid
+        assert str(raw[sid]["accessed"]) in ("2026-11-30", "2026-12-03"), sid
         assert len(raw[sid]["name"]) <= 45 and raw[sid]["trace"], sid
     used = {s.id for intent in NEW_INTENTS for s in KB.topics[intent].sources}
     used |= {s.id for m in BONE_MEDICINES for s in KB.medications[m].sources}
