@@ -37,7 +37,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report content-report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -134,6 +134,9 @@ test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: 
 
 test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
 	$(BIN)/pytest -q tests/scaleout
+
+content-report: install  ## the sign-off page: every entry's review, next review, sources and versions, rendered checks
+	$(BIN)/python scripts/content_report.py --out results/content_report.md
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
 	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))

@@ -35,6 +35,8 @@ class Source:
     url: str
     accessed: datetime.date
     title: str = ""  # the full title, for the content team
+    kind: str = ""  # label, paper, guideline, page or service (scripts/check_sources.py)
+    version: str = ""  # the guideline or label version the facts rest on, where it has one
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,8 @@ def _load_sources(path: Path) -> Dict[str, Source]:
         if not url.startswith(("https://", "http://")) or " " in url:
             raise e.fail(f"'url' must be a web address starting with https://, got {url!r}")
         sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"), url=url,
-                              accessed=e.date("accessed"), title=e.text("title", required=False))
+                              accessed=e.date("accessed"), title=e.text("title", required=False),
+                              kind=e.text("kind", required=False), version=e.text("version", required=False))
     return sources
 
 
