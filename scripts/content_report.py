@@ -56,7 +56,8 @@ def reply_problems(reply: Reply, kb: KnowledgeBase, red_flag: Optional[str] = No
     return found
 
 
-def checked(replies: Iterable[Tuple[Reply, Optional[str]]], kb: KnowledgeBase, max_words: Optional[int] = MAX_WORDS) -> str:
+def checked(replies: Iterable[Tuple[Reply, Optional[str]]], kb: KnowledgeBase,
+            max_words: Optional[int] = MAX_WORDS) -> str:
     problems: List[str] = []
     count = 0
     for reply, flag in replies:
@@ -113,7 +114,8 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
 
     def table(title: str, rows: List[Tuple[str, datetime.date, str, Sequence[Source], str]]) -> None:
         nonlocal ok
-        lines.extend([f"## {title}", "", "| entry | last review | reviewed by | next review | sources and versions | rendered replies |",
+        lines.extend([f"## {title}", "",
+                      "| entry | last review | reviewed by | next review | sources and versions | rendered replies |",
                       "| --- | --- | --- | --- | --- | --- |"])
         for name, reviewed, by, sources, result in rows:
             due = next_review(reviewed, months, explicit.get(name))
@@ -138,10 +140,10 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
                         for r in kb.red_flags.values()])
     every = {f.slot: YES for f in kb.checklist.factors}
     c = kb.checklist
+    summaries = ((checklist_summary(kb, a, p), None) for a in (every, {}) for p in people)
     table("Bone-health checklist", [("checklist", c.reviewed, c.reviewed_by,
                                      [s for f in c.factors for s in f.sources] + list(c.scan_sources),
-                                     checked(((checklist_summary(kb, a, p), None) for a in (every, {}) for p in people), kb,
-                                             max_words=None))])
+                                     checked(summaries, kb, max_words=None))])
     a = kb.appointment
     table("Appointment questions", [("appointment", a.reviewed, a.reviewed_by, [], "not an answer: listed for review")])
     lines.append("Sources with a pinned version are labels (set id or document id) and guidelines; papers are "
