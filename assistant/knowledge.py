@@ -150,6 +150,8 @@ class AppointmentQuestions:
     checklist: str
     reviewed: datetime.date
     reviewed_by: str
+    # The same questions about "them", for someone asking for another person.
+    caregiver: Optional["AppointmentQuestions"] = None
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,10 @@ class KnowledgeBase:
                   for t in (f.question, f.caregiver_question, f.why, f.caregiver_why)]
         texts += [(f"checklist:{k}", v) for k, v in self.checklist.texts.items()]
         texts += [(f"checklist:{k}:caregiver", v) for k, v in self.checklist.caregiver_texts.items()]
-        a = self.appointment
-        texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
-                                                a.medication, a.checklist)]
+        for a in (self.appointment, self.appointment.caregiver):
+            if a:
+                texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
+                                                        a.medication, a.checklist)]
         return texts
 
     def class_members(self, class_id: str) -> Tuple[str, ...]:
@@ -475,13 +478,20 @@ def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, To
 def _load_appointment(path: Path) -> AppointmentQuestions:
     raw = _read_yaml(path).get("appointment") or {}
     e = _Entry(path, "appointment", raw, {})
+    return _appointment_questions(path, raw, e.reviewed(), e.reviewed_by(), raw.get("caregiver"))
+
+
+def _appointment_questions(path: Path, raw: Any, reviewed: datetime.date, reviewed_by: str,
+                           caregiver: Any = None) -> AppointmentQuestions:
+    e = _Entry(path, "appointment", raw, {})
     topics = raw.get("topics") or {}
     if not isinstance(topics, dict) or not all(isinstance(v, str) and v.strip() for v in topics.values()):
         raise e.fail("'topics' must map topic intents to questions")
     return AppointmentQuestions(
         intro=e.text("intro"), general=e.texts("general", required=True), topics=dict(topics),
         topic_default=e.text("topic_default"), medication=e.text("medication"), checklist=e.text("checklist"),
-        reviewed=e.reviewed(), reviewed_by=e.reviewed_by(),
+        reviewed=reviewed, reviewed_by=reviewed_by,
+        caregiver=_appointment_questions(path, caregiver, reviewed, reviewed_by) if caregiver else None,
     )
 
 
@@ -500,6 +510,7 @@ def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     checklist = _load_checklist(d / "bone_health_checklist.yml", sources, topics)
     appointment = _load_appointment(d / "appointment_questions.yml")
     unknown = [t for t in appointment.topics if t not in topics]
+    unknown += [t for t in (appointment.caregiver.topics if appointment.caregiver else {}) if t not in topics]
     if unknown:
         raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
     return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment)
