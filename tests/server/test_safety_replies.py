@@ -33,7 +33,8 @@ def test_red_flag_in_the_middle_of_a_medicine_conversation(servers):
 
 @pytest.mark.parametrize("first, later, flag", [
     ("I'm on Cimzia for my AS", "I have a fever of 39", "infection_on_biologic"),
-    ("I take methotrexate every week", "I've had a sore throat and mouth ulcers since yesterday", "blood_count_on_dmard"),
+    ("I take methotrexate every week", "I've had a sore throat and mouth ulcers since yesterday",
+     "blood_count_on_dmard"),
 ])
 def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, later, flag):
     """Review 2026-12-03, N10: the NLU reads one message; the actions read the conversation."""
