@@ -37,7 +37,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report content-report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -91,8 +91,9 @@ $(ONNX_ENCODER): scripts/build_onnx_encoder.py | $(MINILM)
 $(MODEL): $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
-validate: install  ## check domain, NLU data and rules agree; knowledge review dates not in the future or over 12 months old
+validate: install  ## check domain, NLU data and rules agree; knowledge review dates in date; sources pinned and cited
 	$(BIN)/python scripts/check_review_dates.py
+	$(BIN)/python scripts/check_sources.py
 	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules
 
 run: train  ## train if needed, then start the action server, Rasa and the demo page
@@ -133,6 +134,9 @@ test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: 
 
 test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
 	$(BIN)/pytest -q tests/scaleout
+
+content-report: install  ## the sign-off page: every entry's review, next review, sources and versions, rendered checks
+	$(BIN)/python scripts/content_report.py --out results/content_report.md
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
 	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))

@@ -4,8 +4,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send_reply
 from assistant.answers import button, educational_reply
+from assistant.appointment import in_sentence
 from assistant.caregiver import care_recipient
 from assistant.compound import second_topic
 from assistant.feedback import feedback_buttons
@@ -18,6 +20,8 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
 
     Used by the answer action and by the checklist, which answers questions mid-form.
     """
+    if send_red_flag_if_reported(dispatcher, tracker):  # a medicine named earlier makes it urgent
+        return []
     kb = knowledge_base()
     text = latest_text(tracker)
     discussed = list(tracker.get_slot("topics_discussed") or [])
@@ -33,7 +37,7 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics),
                           tracker.latest_message.get("questions") or [])
     if second:
-        reply.text += "\n\n" + kb.frame["second_question"].format(title=kb.topics[second].title.lower())
+        reply.text += "\n\n" + kb.frame["second_question"].format(title=in_sentence(kb.topics[second].title))
         offered = button(kb.topics[second].title, second)
         # Once, and first: a button the reply has already for that topic (a medicine's own
         # "More about ..." view, for example) is moved to the front instead of repeated.

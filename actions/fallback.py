@@ -4,6 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import send
 from assistant.clinic import clinic, contact_text
 from assistant.knowledge import knowledge_base
@@ -23,6 +24,8 @@ class ActionDidYouMean(Action):
         return "action_did_you_mean"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if send_red_flag_if_reported(dispatcher, tracker):  # a medicine named earlier makes it urgent
+            return []
         kb = knowledge_base()
         ranking = tracker.latest_message.get("intent_ranking") or []
         guesses = [r["name"] for r in ranking if r.get("name") in kb.topics][:2]

@@ -99,31 +99,63 @@ def medication_buttons(kb: KnowledgeBase, intent: str, med: Medication) -> List[
             for view in _MEDICATION_VIEWS if view != intent and view in kb.topics]
 
 
+# The longest answer body a person reads on a phone; more detail sits behind a button.
+MAX_BODY_WORDS = 150
+
+
+def _fitting(required: Sequence[str], optional: Sequence[str], person: Optional[str], kb: KnowledgeBase) -> List[str]:
+    """`required`, then as many of `optional` (in order) as keep the body within MAX_BODY_WORDS.
+
+    The optional parts are each one button away ("More about ..."), so leaving one out for
+    length loses nothing the person cannot reach in one tap.
+    """
+    words = len(kb.frame["caregiver_intro"].format(person=person).split()) if person else 0
+    words += sum(len(p.split()) for p in required)
+    kept = []
+    for part in optional:
+        if words + len(part.split()) <= MAX_BODY_WORDS:
+            kept.append(part)
+            words += len(part.split())
+    return kept
+
+
 def medication_reply(kb: KnowledgeBase, intent: str, med: Medication, person=None, notes=()) -> Reply:
     """One medicine, one view at a time, so a reply stays short and says each thing once.
 
     The medicine's own safety points are its side effects and warnings; the class texts are
     used only where the medicine has no text of its own (where it fits, how long it takes).
+    Every view carries the medicine's most serious warning (`key_warning`): a person who asks
+    only how long Rinvoq takes still reads its boxed warning.
     """
     f = kb.frame
     cls = kb.drug_classes[med.drug_class]
     intro = f["medication_intro"].format(name=first_upper(med.display_name), class_name=cls.name)
-    safety = f["medication_safety"] + " " + " ".join(med.safety_points)
+    warning = f["medication_key_warning"] + " " + med.key_warning
     sources: Sequence[Source]
-    if intent == intents.ASK_DRUG_SIDE_EFFECTS:  # what was asked comes first
-        parts = [safety, intro]
+    if intent == intents.ASK_DRUG_SIDE_EFFECTS:  # what was asked comes first, the worst first
+        safety = " ".join([f["medication_safety"], med.key_warning, *med.safety_points])
+        parts = [safety] + _fitting([safety, *notes], [intro], person, kb)
         sources = med.sources
     elif intent == intents.ASK_TIME_TO_WORK:
         time_to_work = med.time_to_work or cls.time_to_work
-        parts = [f["medication_time_to_work"].format(name=med.display_name) + " " + time_to_work]
+        parts = [f["medication_time_to_work"].format(name=med.display_name) + " " + time_to_work, warning]
         sources = med.sources if med.time_to_work else list(med.sources) + list(cls.sources)
     elif intent == "inform_current_medication":
-        parts = [intro, f["medication_path"] + " " + cls.path, f["medication_next"] + " " + cls.next_steps]
+        required = [intro, warning, f["medication_path"] + " " + cls.path]
+        # The questions to ask come last, when they fit; the appointment questions list them too.
+        parts = required + _fitting([*required, *notes], [f["medication_next"] + " " + cls.next_steps], person, kb)
         sources = list(cls.sources) + list(med.sources)
-    else:  # what it is: how it is given, what it does, the first points; the rest is a button away
+    else:  # what it is: how it is given, what it does, the worst warning and the first points
         given_as = f["medication_given_as"].format(name=first_upper(med.display_name), given_as=med.given_as)
-        key_points = f["medication_key_points"] + " " + " ".join(med.safety_points[:KEY_POINTS])
-        parts = [given_as, med.about, key_points]
+        required = [given_as, med.about, warning]
+        label = f["medication_key_points"]
+        points: List[str] = []
+        for point in med.safety_points[:KEY_POINTS]:  # the next points, while they fit
+            candidate = " ".join([label, *points, point])
+            if not _fitting([*required, *notes], [candidate], person, kb):
+                break
+            points.append(point)
+        parts = required + ([" ".join([label, *points])] if points else [])
         sources = med.sources
     return render(kb, parts, sources, person, notes, medication_buttons(kb, intent, med))
 

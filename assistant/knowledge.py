@@ -35,6 +35,8 @@ class Source:
     url: str
     accessed: datetime.date
     title: str = ""  # the full title, for the content team
+    kind: str = ""  # label, paper, guideline, page or service (scripts/check_sources.py)
+    version: str = ""  # the guideline or label version the facts rest on, where it has one
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ class Medication:
     sources: Tuple[Source, ...]
     reviewed: datetime.date
     reviewed_by: str
+    # Its most serious warning (a US boxed warning where the label has one): every reply that
+    # names the medicine shows it, whatever was asked (about, side effects, timing, "I'm on X").
+    key_warning: str = ""
     time_to_work: str = ""  # overrides the class text where the medicine differs (tablets vs injections)
 
     @property
@@ -145,6 +150,8 @@ class AppointmentQuestions:
     checklist: str
     reviewed: datetime.date
     reviewed_by: str
+    # The same questions about "them", for someone asking for another person.
+    caregiver: Optional["AppointmentQuestions"] = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,8 @@ class KnowledgeBase:
                 if getattr(c, name):
                     texts.append((f"class:{c.id}:{name}", getattr(c, name)))
         for m in self.medications.values():
-            texts += [(f"medication:{m.generic}:about", m.about)]
+            texts += [(f"medication:{m.generic}:about", m.about),
+                      (f"medication:{m.generic}:key_warning", m.key_warning)]
             if m.time_to_work:
                 texts.append((f"medication:{m.generic}:time_to_work", m.time_to_work))
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
@@ -180,9 +188,10 @@ class KnowledgeBase:
                   for t in (f.question, f.caregiver_question, f.why, f.caregiver_why)]
         texts += [(f"checklist:{k}", v) for k, v in self.checklist.texts.items()]
         texts += [(f"checklist:{k}:caregiver", v) for k, v in self.checklist.caregiver_texts.items()]
-        a = self.appointment
-        texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
-                                                a.medication, a.checklist)]
+        for a in (self.appointment, self.appointment.caregiver):
+            if a:
+                texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
+                                                        a.medication, a.checklist)]
         return texts
 
     def class_members(self, class_id: str) -> Tuple[str, ...]:
@@ -271,7 +280,8 @@ def _load_sources(path: Path) -> Dict[str, Source]:
         if not url.startswith(("https://", "http://")) or " " in url:
             raise e.fail(f"'url' must be a web address starting with https://, got {url!r}")
         sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"), url=url,
-                              accessed=e.date("accessed"), title=e.text("title", required=False))
+                              accessed=e.date("accessed"), title=e.text("title", required=False),
+                              kind=e.text("kind", required=False), version=e.text("version", required=False))
     return sources
 
 
@@ -347,6 +357,7 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
             given_as=e.text("given_as"),
             about=e.text("about"),
             safety_points=e.texts("safety_points", required=True),
+            key_warning=e.text("key_warning"),
             sources=e.sources(),
             reviewed=e.reviewed(),
             reviewed_by=e.reviewed_by(),
@@ -426,7 +437,8 @@ REQUIRED_FRAME = {
     "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
     "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
     "more_ask_time_to_work",
-    "medication_intro", "medication_given_as", "medication_safety", "medication_key_points", "medication_path",
+    "medication_intro", "medication_given_as", "medication_key_warning", "medication_safety",
+    "medication_key_points", "medication_path",
     "medication_next", "medication_time_to_work",
     "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
     "no_reply", "truncated", "unreadable",
@@ -466,13 +478,20 @@ def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, To
 def _load_appointment(path: Path) -> AppointmentQuestions:
     raw = _read_yaml(path).get("appointment") or {}
     e = _Entry(path, "appointment", raw, {})
+    return _appointment_questions(path, raw, e.reviewed(), e.reviewed_by(), raw.get("caregiver"))
+
+
+def _appointment_questions(path: Path, raw: Any, reviewed: datetime.date, reviewed_by: str,
+                           caregiver: Any = None) -> AppointmentQuestions:
+    e = _Entry(path, "appointment", raw, {})
     topics = raw.get("topics") or {}
     if not isinstance(topics, dict) or not all(isinstance(v, str) and v.strip() for v in topics.values()):
         raise e.fail("'topics' must map topic intents to questions")
     return AppointmentQuestions(
         intro=e.text("intro"), general=e.texts("general", required=True), topics=dict(topics),
         topic_default=e.text("topic_default"), medication=e.text("medication"), checklist=e.text("checklist"),
-        reviewed=e.reviewed(), reviewed_by=e.reviewed_by(),
+        reviewed=reviewed, reviewed_by=reviewed_by,
+        caregiver=_appointment_questions(path, caregiver, reviewed, reviewed_by) if caregiver else None,
     )
 
 
@@ -491,6 +510,7 @@ def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     checklist = _load_checklist(d / "bone_health_checklist.yml", sources, topics)
     appointment = _load_appointment(d / "appointment_questions.yml")
     unknown = [t for t in appointment.topics if t not in topics]
+    unknown += [t for t in (appointment.caregiver.topics if appointment.caregiver else {}) if t not in topics]
     if unknown:
         raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
     return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment)

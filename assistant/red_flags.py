@@ -1,6 +1,6 @@
 """Rule-based red-flag detection: fixed patterns from red_flags.yml, never a model's guess."""
 import re
-from typing import List
+from typing import Any, Dict, Iterable, List, Sequence, Set
 
 from assistant.knowledge import KnowledgeBase
 from assistant.phrase_matching import build_matcher, make_doc
@@ -80,6 +80,7 @@ ALWAYS_URGENT = {"self_harm"}
 
 class RedFlagDetector:
     def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
         self._flags = kb.red_flags
         phrases = []
         for flag in kb.red_flags.values():
@@ -88,22 +89,62 @@ class RedFlagDetector:
                     phrases += [(f"{flag.id}|{t}|{g}", phrase) for phrase in group]
         self._matcher = build_matcher(phrases)
 
-    def urgent(self, text: str) -> List[str]:
+    def urgent(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
         """The red flags the person reports as happening: `find`, less general questions.
-        Thoughts of self-harm are always taken as happening, however they are put."""
-        found = self.find(text)
+        Thoughts of self-harm are always taken as happening, however they are put.
+
+        `earlier_medicines`: medicines (generic names) or drug classes named earlier in the
+        conversation. "I'm on Cimzia", then "I have a fever of 39": the fever is on a biologic.
+        """
+        found = self.find(text, earlier_medicines)
         if found and is_general_question(text):
             return [f for f in found if f in ALWAYS_URGENT]
         return found
 
-    def find(self, text: str) -> List[str]:
-        """Ids of the red flags the text describes, most urgent (file order) first."""
+    def find(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
+        """Ids of the red flags the text describes, most urgent (file order) first.
+
+        A trigger group that names medicines is also met by a medicine named earlier, but
+        only when the message itself meets the trigger's other groups: an earlier medicine
+        never makes a flag on its own.
+        """
         doc = make_doc(whole_degrees(without_named_fevers(text)))
         hits = {doc.vocab.strings[match_id] for match_id, _, _ in self._matcher(doc)}
+        context = self._names(earlier_medicines)
         found = []
         for flag in self._flags.values():
             for t, trigger in enumerate(flag.triggers):
-                if all(f"{flag.id}|{t}|{g}" in hits for g in range(len(trigger))):
+                missing = [g for g in range(len(trigger)) if f"{flag.id}|{t}|{g}" not in hits]
+                if not missing or (context and len(missing) < len(trigger)
+                                   and all(context & set(trigger[g]) for g in missing)):
                     found.append(flag.id)
                     break
         return found
+
+    def _names(self, ids: Iterable[str]) -> Set[str]:
+        """Every lower-case name of the given medicines and classes, as the triggers hold them."""
+        names: Set[str] = set()
+        for i in ids:
+            if i in self._kb.medications:
+                names.update(n.lower() for n in self._kb.medications[i].names)
+            elif i in self._kb.drug_classes:
+                names.update(self._kb.drug_classes[i].words)
+        return names
+
+
+def medicines_named(events: Sequence[Dict[str, Any]]) -> List[str]:
+    """The medicines and drug classes the person named in a conversation, in order, once each.
+
+    Read from the stored events (as dicts): the `medication` and `drug_class` entities of each
+    user message, and the `medication` slot. The latest message counts too; its own text is
+    matched anyway.
+    """
+    named: List[str] = []
+    for event in events:
+        if event.get("event") == "user":
+            for entity in (event.get("parse_data") or {}).get("entities") or []:
+                if entity.get("entity") in ("medication", "drug_class") and isinstance(entity.get("value"), str):
+                    named.append(entity["value"])
+        elif event.get("event") == "slot" and event.get("name") == "medication" and isinstance(event.get("value"), str):
+            named.append(event["value"])
+    return list(dict.fromkeys(named))

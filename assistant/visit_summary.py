@@ -35,7 +35,7 @@ def visit_summary(
         paragraphs.append(_list(f["summary_medicines"], [kb.medications[m].display_name for m in meds]))
     if checklist_done(kb, answers):
         paragraphs.append(_checklist_result(kb, answers))
-    questions = conversation_questions(kb, topics, meds, answers if checklist_done(kb, answers) else None)
+    questions = conversation_questions(kb, topics, meds, answers if checklist_done(kb, answers) else None, person)
     if questions:
         paragraphs.append(f["summary_questions"] + "\n" + "\n".join(f"{i}. {q}" for i, q in enumerate(questions, 1)))
     paragraphs.append(f["summary_disclaimer"])

@@ -31,6 +31,19 @@ def test_red_flag_in_the_middle_of_a_medicine_conversation(servers):
     assert KB.red_flags["eye_emergency"].advice in reply
 
 
+@pytest.mark.parametrize("first, later, flag", [
+    ("I'm on Cimzia for my AS", "I have a fever of 39", "infection_on_biologic"),
+    ("I take methotrexate every week", "I've had a sore throat and mouth ulcers since yesterday",
+     "blood_count_on_dmard"),
+])
+def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, later, flag):
+    """Review 2026-12-03, N10: the NLU reads one message; the actions read the conversation."""
+    s = sender()
+    servers.say(s, first)
+    servers.say(s, "how long does it take to work?")
+    assert KB.red_flags[flag].advice in servers.text(s, later)
+
+
 DOSING = [
     "how many mg of naproxen can i take", "can i take 3 ibuprofen instead of 2", "whats the max dose of celebrex",
     "how often should i inject humira", "can i double my methotrexate this week", "how much sulfasalazine is normal",

@@ -111,3 +111,43 @@ def test_how_is_that_treated_after_bme_answers_bme_treatment(kb):
                            slots={"last_topic": "ask_bme_definition"})
     messages, _ = run(ActionAnswer(), tracker)
     assert kb.topics["ask_bme_treatment"].answer in messages[0]["text"]
+
+
+# A medicine named earlier counts for red flags (review 2026-12-03, N10): "I'm on Cimzia",
+# two turns later "I have a fever of 39" is a fever on a biologic, whatever the NLU made of it.
+def _earlier(text, medication):
+    return [{"event": "user", "text": text,
+             "parse_data": {"entities": [{"entity": "medication", "value": medication}]}},
+            {"event": "slot", "name": "medication", "value": medication},
+            {"event": "bot", "text": "..."},
+            {"event": "user", "text": "how long does it take to work?", "parse_data": {"entities": []}},
+            {"event": "bot", "text": "..."}]
+
+
+@pytest.mark.parametrize("action, intent", [(ActionAnswer(), "ask_infections_vaccines"),
+                                            (ActionDidYouMean(), "nlu_fallback"),
+                                            (ActionRedFlag(), "report_red_flag")])
+def test_a_medicine_named_two_turns_earlier_makes_a_fever_a_red_flag(kb, action, intent):
+    tracker = make_tracker("I have a fever of 39", intent, events=_earlier("I'm on Cimzia", "certolizumab"))
+    messages, _ = run(action, tracker)
+    assert kb.red_flags["infection_on_biologic"].advice in messages[0]["text"]
+    assert messages[0]["text"].endswith(kb.red_flags["infection_on_biologic"].action)
+
+
+def test_an_earlier_methotrexate_makes_a_sore_throat_a_blood_count_flag(kb):
+    tracker = make_tracker("I've had a sore throat since yesterday", "ask_drug_side_effects",
+                           events=_earlier("I take methotrexate", "methotrexate"))
+    messages, _ = run(ActionAnswer(), tracker)
+    assert kb.red_flags["blood_count_on_dmard"].advice in messages[0]["text"]
+
+
+def test_without_an_earlier_medicine_the_fever_is_answered_as_asked(kb):
+    messages, _ = run(ActionAnswer(), make_tracker("I have a fever of 39", "ask_infections_vaccines"))
+    assert kb.red_flags["infection_on_biologic"].advice not in messages[0]["text"]
+
+
+def test_a_general_question_after_naming_a_medicine_is_still_answered(kb):
+    tracker = make_tracker("what should I do if I get a fever?", "ask_infections_vaccines",
+                           events=_earlier("I'm on Humira", "adalimumab"))
+    messages, _ = run(ActionAnswer(), tracker)
+    assert "Source:" in messages[0]["text"]

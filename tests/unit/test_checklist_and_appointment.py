@@ -45,3 +45,25 @@ def test_appointment_list_reflects_the_conversation(kb):
 def test_appointment_list_without_a_conversation_has_general_questions(kb):
     text = appointment_questions(kb, [])
     assert all(q in text for q in kb.appointment.general)
+
+
+# Caregivers all the way through (issue 26, item 7).
+def test_questions_for_someone_cared_for_speak_of_them(kb):
+    from assistant.appointment import appointment_questions
+    text = appointment_questions(kb, ["ask_bme_definition", "ask_as_cause"], "adalimumab", None, "your dad")
+    assert "your dad's next appointment" in text
+    assert not re.search(r"\b(my|me|I)\b", text), text
+    assert "Does their MRI show" in text
+
+
+def test_the_visit_summary_for_a_caregiver_asks_about_them(kb):
+    from assistant.visit_summary import visit_summary
+    text = visit_summary(kb, ["ask_bme_definition"], [], None, "your mum")
+    assert "Does their MRI show" in text and "Does my MRI" not in text
+
+
+def test_topic_titles_keep_their_capitals_inside_a_sentence(kb):
+    from assistant.appointment import appointment_questions, in_sentence
+    assert in_sentence("What causes AS") == "what causes AS"
+    assert in_sentence("JAK inhibitors and their warnings") == "JAK inhibitors and their warnings"
+    assert "what causes AS" in appointment_questions(kb, ["ask_as_cause"])

@@ -218,10 +218,21 @@ def test_every_source_has_a_web_address_and_an_access_date(kb):
 
 
 def test_label_facts_cite_the_label_of_that_medicine(kb):
-    """No medicine, class or topic of ours leans on one catch-all "FDA labels" source."""
-    ours = [m for m in kb.medications.values() if m.drug_class != "bone_medicine"]
-    assert [m.generic for m in ours if kb.sources["fda_labels"] in m.sources] == []
-    assert [c.id for c in kb.drug_classes.values() if kb.sources["fda_labels"] in c.sources] == []
+    """No catch-all "FDA labels" source: a label is cited by its own pinned entry."""
+    assert "fda_labels" not in kb.sources
+    from scripts.check_sources import is_search
+    labels = [s for s in kb.sources.values() if s.id.startswith(("fda_label_", "ema_"))]
+    assert labels and not any(is_search(s.url) for s in labels)
+
+
+def test_the_source_checker_passes_and_catches_searches_and_home_pages():
+    from scripts.check_sources import is_home_page, is_search, problems
+    assert problems(ROOT / "data/knowledge") == []
+    assert is_search("https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=humira")
+    assert is_search("https://pubmed.ncbi.nlm.nih.gov/?term=leflunomide")
+    assert is_search("https://www.medicines.org.uk/emc/search?q=arcoxia")
+    assert not is_search("https://api.fda.gov/drug/label.json?search=set_id:%22abc%22")
+    assert is_home_page("https://nass.co.uk/") and not is_home_page("https://nass.co.uk/about-as/what-is-axialspa/")
 
 
 def test_red_flag_advice_names_its_basis(kb):

@@ -21,9 +21,11 @@ def test_every_medicine_answers_every_medicine_question(generic, intent):
 @pytest.mark.parametrize("class_id", sorted(c for c, v in KB.drug_classes.items() if not v.includes))
 def test_path_explainer_for_each_class(class_id):
     generic = next(m.generic for m in KB.medications.values() if m.drug_class == class_id)
-    text = educational_reply(KB, "inform_current_medication", "I'm on it and it's not helping", generic).text
+    reply = educational_reply(KB, "inform_current_medication", "I'm on it and it's not helping", generic)
     cls = KB.drug_classes[class_id]
-    assert cls.path in text and cls.next_steps in text
+    assert cls.path in reply.text
+    # The questions to ask come when they fit in the body; otherwise the reply is full.
+    assert cls.next_steps in reply.text or len(reply.body.split()) + len(cls.next_steps.split()) > 150
 
 
 def test_path_reflects_the_guidelines():
@@ -50,7 +52,7 @@ def test_brand_names_keep_their_capitals():
 @pytest.mark.parametrize("generic", sorted(KB.medications))
 def test_a_side_effect_question_gets_side_effects_first(generic):
     reply = educational_reply(KB, "ask_drug_side_effects", medication=generic)
-    assert reply.body.startswith(KB.frame["medication_safety"] + " " + KB.medications[generic].safety_points[0])
+    assert reply.body.startswith(KB.frame["medication_safety"] + " " + KB.medications[generic].key_warning)
 
 
 @pytest.mark.parametrize("generic", sorted(KB.medications))
@@ -107,11 +109,56 @@ def test_discontinued_brands_are_recognised_but_not_shown_as_current():
         assert old in med.other_names and old not in med.brands and old not in med.display_name
 
 
+# Every reply kind that names a medicine, tested on the reply as rendered (N1, review 2026-12-03).
+MEDICINE_VIEWS = ["ask_drug_info", "ask_drug_side_effects", "ask_time_to_work", "inform_current_medication"]
+# Medicines whose US label has a boxed warning, and the words the rendered reply must carry.
+BOXED = {
+    "tofacitinib": ("serious infections", "death", "cancer", "heart", "blood clots"),
+    "upadacitinib": ("serious infections", "death", "cancer", "heart", "blood clots"),
+    **{m: ("serious infections", "lymphoma") for m in ("infliximab", "etanercept", "adalimumab", "certolizumab",
+                                                       "golimumab")},
+    **{m: ("bleeding", "heart attack", "stroke") for m in ("ibuprofen", "naproxen", "celecoxib", "indomethacin",
+                                                           "meloxicam")},
+    "methotrexate": ("blood", "liver", "lungs", "unborn baby"),
+    "leflunomide": ("unborn baby", "liver"),
+    "tocilizumab": ("serious infections",),
+    "denosumab": ("calcium", "kidney"),
+}
+
+
+@pytest.mark.parametrize("view", MEDICINE_VIEWS)
+@pytest.mark.parametrize("generic", sorted(KB.medications))
+def test_every_reply_that_names_a_medicine_shows_its_most_serious_warning(generic, view):
+    med = KB.medications[generic]
+    for person in (None, "your son"):
+        body = educational_reply(KB, view, f"tell me about {generic}", medication=generic, person=person).body
+        assert med.key_warning in body, (view, body)
+        if generic in BOXED:
+            assert "boxed warning" in body, (view, body)
+            assert all(w in body for w in BOXED[generic]), (view, body)
+
+
+def test_the_rinvoq_side_effect_reply_opens_with_the_boxed_warning():
+    body = educational_reply(KB, "ask_drug_side_effects", "side effects of Rinvoq", medication="upadacitinib").body
+    first = " ".join(body.split(". ")[:2])
+    assert "boxed warnings" in first and "blood clots" in first
+
+
 def test_jak_boxed_warning_is_complete():
-    for text in (KB.medications["tofacitinib"].about, KB.medications["upadacitinib"].about,
+    for text in (KB.medications["tofacitinib"].key_warning, KB.medications["upadacitinib"].key_warning,
                  KB.drug_classes["jak_inhibitor"].side_effects, KB.topics["ask_jak_inhibitors"].answer,
                  KB.drug_classes["dmard"].side_effects):
         assert all(w in text for w in ("serious infections", "death", "cancer", "heart", "blood clots")), text
+
+
+NSAIDS = sorted(m for m, med in KB.medications.items() if med.drug_class == "nsaid")
+
+
+@pytest.mark.parametrize("generic", NSAIDS)
+def test_every_nsaid_side_effect_reply_says_not_two_nsaids_at_once(generic):
+    """N11: someone on celecoxib who buys ibuprofen is warned, whichever NSAID they asked about."""
+    body = educational_reply(KB, "ask_drug_side_effects", medication=generic).body
+    assert "Do not take it with another NSAID" in body
 
 
 def test_bimekizumab_mood_point_carries_the_crisis_lines():

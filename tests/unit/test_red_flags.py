@@ -114,3 +114,32 @@ def test_a_disease_named_after_a_fever_is_not_a_fever(detector):
     # A real fever next to one still is.
     assert detector.find("I'm on Humira and have had a fever and chills since last night, "
                          "I had hay fever as a kid") == ["infection_on_biologic"]
+
+
+@pytest.mark.parametrize("earlier, text, flag", [
+    (["certolizumab"], "I have a fever of 39", "infection_on_biologic"),
+    (["certolizumab"], "my temperature is 39.5", "infection_on_biologic"),
+    (["tnf_blocker"], "running a temperature since last night", "infection_on_biologic"),
+    (["methotrexate"], "I've got mouth ulcers and a sore throat", "blood_count_on_dmard"),
+    (["methotrexate"], "I took it every day this week by mistake", "methotrexate_overdose"),
+    (["leflunomide"], "I just found out I'm pregnant", "pregnancy_on_dmard"),
+    (["denosumab"], "tingling around my mouth since yesterday", "low_calcium"),
+    (["prednisone"], "I keep vomiting", "adrenal_crisis"),
+])
+def test_a_medicine_named_earlier_counts(detector, earlier, text, flag):
+    assert flag not in detector.urgent(text)
+    assert flag in detector.urgent(text, earlier)
+
+
+def test_an_earlier_medicine_never_makes_a_flag_on_its_own(detector):
+    assert detector.urgent("how long does it take to work?", ["certolizumab", "methotrexate"]) == []
+    assert detector.urgent("what should I do if I get a fever?", ["certolizumab"]) == []
+
+
+def test_medicines_named_reads_entities_and_the_slot():
+    from assistant.red_flags import medicines_named
+    events = [{"event": "user", "parse_data": {"entities": [{"entity": "medication", "value": "certolizumab"},
+                                                            {"entity": "drug_class", "value": "tnf_blocker"}]}},
+              {"event": "slot", "name": "medication", "value": "adalimumab"},
+              {"event": "user", "parse_data": {"entities": [{"entity": "medication", "value": "certolizumab"}]}}]
+    assert medicines_named(events) == ["certolizumab", "tnf_blocker", "adalimumab"]

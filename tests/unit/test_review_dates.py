@@ -45,8 +45,8 @@ def test_a_review_older_than_twelve_months_is_refused_by_name(knowledge, capsys)
 
 
 def test_exactly_twelve_months_is_still_in_date(knowledge):
-    _set_review(knowledge / "medications.yml", "  adalimumab:\n", "2025-11-30")
-    assert problems(knowledge, datetime.date(2026, 11, 30)) == []
+    _set_review(knowledge / "medications.yml", "  adalimumab:\n", "2025-12-03")
+    assert problems(knowledge, datetime.date(2026, 12, 3)) == []
     assert twelve_months_before(datetime.date(2028, 2, 29)) == datetime.date(2027, 2, 28)
 
 
