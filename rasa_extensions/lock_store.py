@@ -42,6 +42,9 @@ class TicketLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         kwargs: Dict[Text, Any] = dict(endpoint_config.kwargs)
         self.store = str(kwargs.pop("store", "in_memory") or "in_memory")
+        # From the environment these arrive as strings: no password is None, "false" is False.
+        kwargs["password"] = kwargs.get("password") or None
+        kwargs["use_ssl"] = str(kwargs.get("use_ssl", "")).strip().lower() in {"1", "true", "yes", "on"}
         self._memory: Dict[Text, TicketLock] = {}
         self._redis: Optional[RedisLockStore] = None
         if self.store == "redis":
