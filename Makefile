@@ -65,11 +65,11 @@ lint: $(VENV)/.installed  ## ruff, mypy and the import contracts: the gate CI ru
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_import_contracts.py
 
-system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis, PostgreSQL)
+system-deps:  ## Debian packages the browser, scale-out and security tests use (Chromium, Redis, PostgreSQL, nginx)
 	@command -v chromium >/dev/null && command -v redis-server >/dev/null && \
-		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/sbin/nginx ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server \
-			postgresql >/dev/null)
+			postgresql nginx openssl >/dev/null)
 	@# PostgreSQL refuses to run as root; the scale-out test then runs it as `postgres`.
 	@[ "$$(id -u)" != 0 ] || id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home postgres
 
