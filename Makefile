@@ -37,7 +37,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report bench purge clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security report bench \
+	purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -105,7 +106,7 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@mkdir -p var; $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
-test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs
 
 test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract
 	$(BIN)/pytest -q tests/unit
@@ -133,6 +134,9 @@ test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: 
 
 test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
 	$(BIN)/pytest -q tests/scaleout
+
+test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS
+	$(BIN)/pytest -q tests/security
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
 	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))
