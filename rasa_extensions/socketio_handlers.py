@@ -7,6 +7,7 @@ puts a check in front of two of them in that server's handler table. Such an eve
 `unreadable` reply instead (and a line in the log, without the text); a malformed
 `session_request` gets a fresh session, as one without data does.
 """
+import inspect
 import logging
 import uuid
 from typing import Any, Callable, Dict, Optional, Text
@@ -24,7 +25,7 @@ def guard(channel: Any, problem: Callable[[Any, bool, bool], Optional[Text]], un
     says what is wrong with a message, `session_allowed(session_id, any_id)` whether a session
     id may be joined. `any_id` holds for a direct loopback client with ALLOW_TEST_SENDER_IDS=1."""
     handlers: Dict[Text, Any] = channel.sio.handlers[channel.namespace or "/"]
-    rasa_message, rasa_session = handlers[channel.user_message_evt], handlers["session_request"]
+    rasa_message = handlers[channel.user_message_evt]
     rasa_connect, rasa_disconnect = handlers["connect"], handlers["disconnect"]
     any_id: Dict[Text, bool] = {}
 
@@ -50,7 +51,13 @@ def guard(channel: Any, problem: Callable[[Any, bool, bool], Optional[Text]], un
         # Any other id could be someone else's conversation: a fresh widget id instead.
         if not isinstance(data, dict) or not session_allowed(data.get("session_id"), any_id.get(sid, False)):
             data = {"session_id": f"web-{uuid.uuid4()}"}
-        await rasa_session(sid, data)
+        # Rasa's own handler calls enter_room without `await`, which python-socketio >= 5.10
+        # needs (RasaHQ/rasa#13027): the room is joined here, as Rasa means to.
+        if channel.session_persistence:
+            joined = channel.sio.enter_room(sid, data["session_id"], namespace=channel.namespace or "/")
+            if inspect.isawaitable(joined):
+                await joined
+        await channel.sio.emit("session_confirm", data["session_id"], room=sid)
 
     handlers["connect"], handlers["disconnect"] = connect, disconnect
     handlers[channel.user_message_evt] = user_message
