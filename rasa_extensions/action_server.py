@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 def attach(app: Any) -> None:
     os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_INTERFACE") or "127.0.0.1")
     check_knowledge()
+    from rasa_extensions import privacy
+
+    privacy.filter_root_handlers()  # conversation ids out of this server's logs too
     if os.environ.get("ACTION_SERVER_TOKEN"):
         app.register_middleware(require_token, "request")
 

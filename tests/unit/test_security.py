@@ -295,3 +295,19 @@ def test_nginx_config_renders_with_only_the_enabled_channels():
     assert "/webhooks/telegram" not in plain and "/webhooks/rest/(webhook|history|forget)" in plain
     assert "/conversations" not in plain.split("# Nothing else")[0].split("location")[-1]
     assert "location = /webhooks/telegram/webhook" in render({"TELEGRAM_ACCESS_TOKEN": "x"})
+
+
+def test_locks_are_kept_under_a_pseudonym_not_the_conversation_id():
+    from rasa.utils.endpoints import EndpointConfig
+
+    from rasa_extensions.lock_store import TicketLockStore
+
+    store = TicketLockStore(EndpointConfig(store="in_memory"))
+    sender = f"web-{uuid.uuid4()}"
+
+    async def hold():
+        async with store.lock(sender):
+            return list(store._memory), [lock.conversation_id for lock in store._memory.values()]
+
+    keys, ids = asyncio.run(hold())
+    assert keys == [security.pseudonym(sender)] and sender not in json.dumps(ids)
