@@ -37,8 +37,15 @@ def message_problem(data: Any, session_persistence: bool, any_id: bool = False) 
         return "the message is not a string"
     if session_persistence and not session_id_allowed(data.get("session_id"), any_id):
         return "the session_id is missing or not the chat widget's id"
-    problem = security.metadata_problem(data.get("metadata")) if not isinstance(data.get("metadata"), str) else None
-    if problem:
+    metadata = data.get("metadata")
+    if isinstance(metadata, str):  # Rasa json.loads a string: bounded here first
+        if len(metadata) > security.MAX_METADATA_BYTES:
+            return "the metadata is not a small object"
+        try:
+            metadata = security.loads_bounded(metadata)
+        except ValueError:
+            return "the metadata is not JSON"
+    if security.metadata_problem(metadata):
         return "the metadata is not a small object"
     return None
 
@@ -68,6 +75,7 @@ class SocketIOChannel(GuardedChannel, SocketIOInput):
         blueprint = self.remember_app(super().blueprint(self.guarded(on_new_message)))
         # Rasa passes [] (no origin check at all); the same origins as the REST channel's CORS.
         self.sio.eio.cors_allowed_origins = allowed_origins()
+        self.sio.eio.max_http_buffer_size = security.MAX_REQUEST_BYTES  # engine.io's default: 1 MB
         socketio_handlers.guard(self, message_problem, knowledge_base().frame["unreadable"],
                                 session_allowed=session_id_allowed)
         return blueprint

@@ -336,6 +336,9 @@ def test_p10_socketio_input_switches_the_origin_check_off_and_engineio_reads_it_
 
     assert "cors_allowed_origins=[]" in source(SocketIOInput.blueprint)
     assert "self.cors_allowed_origins" in source(AsyncServer.handle_request)
+    from engineio import async_socket
+
+    assert "self.server.max_http_buffer_size" in source(async_socket.AsyncSocket)
 
 
 def test_p10_the_socketio_environ_carries_the_sanic_request():

@@ -13,6 +13,15 @@ import pytest
 from assistant import security
 
 
+@pytest.fixture(autouse=True)
+def no_patches_left_behind():
+    """Stores built here switch rasa_extensions on (process-wide patches): off again after."""
+    yield
+    import rasa_extensions
+
+    rasa_extensions.uninstall_for_tests()
+
+
 def test_only_the_widgets_ids_are_widget_ids():
     assert security.is_widget_sender_id(f"web-{uuid.uuid4()}")
     assert security.is_widget_sender_id(f"web-{uuid.uuid4().hex}")
@@ -311,3 +320,13 @@ def test_locks_are_kept_under_a_pseudonym_not_the_conversation_id():
 
     keys, ids = asyncio.run(hold())
     assert keys == [security.pseudonym(sender)] and sender not in json.dumps(ids)
+
+
+def test_socketio_metadata_is_bounded_also_as_a_string():
+    from channels.socketio_channel import message_problem
+
+    sender = f"web-{uuid.uuid4()}"
+    assert message_problem({"message": "hi", "session_id": sender, "metadata": '{"page": "/"}'}, True) is None
+    assert message_problem({"message": "hi", "session_id": sender, "metadata": "[" * 1000 + "]" * 1000}, True)
+    assert message_problem({"message": "hi", "session_id": sender, "metadata": "{" * 5}, True)
+    assert message_problem({"message": "hi", "session_id": sender, "metadata": json.dumps({"x": "y" * 5000})}, True)
