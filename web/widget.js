@@ -346,7 +346,11 @@
       store = storageArea("localStorage");
       // Past its time the conversation is deleted from this browser, not just ignored.
       var used = Number(storageGet(this.usedKey));
-      if (storageGet(this.senderKey) && !(used > Date.now() - maxAge)) storageClear(config.storageKey);
+      var expired = storageGet(this.senderKey);
+      if (expired && !(used > Date.now() - maxAge)) {
+        storageClear(config.storageKey);
+        this.forget(expired); // and from the clinic's record, if it is still there
+      }
     } else {
       // Nothing is left behind across visits (also what an older version kept there).
       storageClear(config.storageKey, ["localStorage"]);

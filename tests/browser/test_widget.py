@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - documents the launch flags
@@ -608,11 +609,17 @@ def test_a_remembered_conversation_expires_and_is_then_deleted(page, page_origin
     ask(page, "what are biologics?")
     sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
     assert sender and "biologics" in page.evaluate("localStorage.getItem('as-assistant:history')")
-    page.reload()  # within the day: the same conversation
+    page.reload()  # within the day: the same conversation, read back from the server
+    expect(user_texts(page)).to_have_text(["what are biologics?"])
+    expect(page.locator("[data-role=typing]")).to_have_count(0)  # done writing to storage
     assert page.evaluate("localStorage.getItem('as-assistant:sender')") == sender
     # Two days unused: every key is deleted, not just ignored.
     page.evaluate("localStorage.setItem('as-assistant:used', String(Date.now() - 2 * 24 * 3600 * 1000))")
-    page.reload()
+    with page.expect_response(re.compile(r"/webhooks/rest/forget$")) as forgot:
+        page.reload()
+    assert forgot.value.ok  # and the server forgets it too
+    assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30).json() == {
+        "messages": []}
     assert page.evaluate("localStorage.getItem('as-assistant:sender')") != sender
     assert page.evaluate("localStorage.getItem('as-assistant:history')") is None
     open_widget(page)
