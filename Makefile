@@ -37,7 +37,8 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout report content-report bench purge clean
+	test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security report \
+	content-report bench purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -65,11 +66,11 @@ lint: $(VENV)/.installed  ## ruff, mypy and the import contracts: the gate CI ru
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_import_contracts.py
 
-system-deps:  ## Debian packages the browser and scale-out tests use (Chromium, Redis, PostgreSQL)
+system-deps:  ## Debian packages the browser, scale-out and security tests use (Chromium, Redis, PostgreSQL, nginx)
 	@command -v chromium >/dev/null && command -v redis-server >/dev/null && \
-		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/sbin/nginx ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server \
-			postgresql >/dev/null)
+			postgresql nginx openssl >/dev/null)
 	@# PostgreSQL refuses to run as root; the scale-out test then runs it as `postgres`.
 	@[ "$$(id -u)" != 0 ] || id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home postgres
 
@@ -106,7 +107,7 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@mkdir -p var; $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
-test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs
 
 test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract
 	$(BIN)/pytest -q tests/unit
@@ -137,6 +138,9 @@ test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis 
 
 content-report: install  ## the sign-off page: every entry's review, next review, sources and versions, rendered checks
 	$(BIN)/python scripts/content_report.py --out results/content_report.md
+
+test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS
+	$(BIN)/pytest -q tests/security
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
 	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))

@@ -3,8 +3,10 @@
 Registered in credentials.yml by module path. They keep Rasa's URLs and names ("rest",
 "socketio"), so clients see no change, and add, for every message (see guard.py):
 
-- one length limit: a message longer than MAX_MESSAGE_CHARS is cut before NLU, the person is
-  told only the first part was read, and the full text is still stored in the conversation;
+- one length limit: a message longer than MAX_MESSAGE_CHARS is cut before NLU and before it
+  is stored, and the person is told only the first part was read;
+- only the ids that channel may carry: the widget's own on REST and socket.io, and each
+  messaging app's in its own namespace ("telegram:<id>"); see assistant/security.py;
 - never silence: when processing produced no reply (the action server is down, an error),
   the person gets a short "can't look that up right now" reply, and the conversation is left
   so the next message works normally;

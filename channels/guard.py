@@ -3,11 +3,13 @@
 `GuardedChannel.guarded(on_new_message)` wraps the handler Rasa gives a channel, so the REST
 and socket.io channels share one implementation of:
 
-- the length limit. A message longer than MAX_MESSAGE_CHARS is parsed (NLU) on its first
-  MAX_MESSAGE_CHARS characters only, and the person is told so after the replies. The stored
-  user event keeps the full text; its parse data holds the text that was read, and its
-  metadata `truncated_to_chars` says a cut happened. Rasa stores `UserMessage.text` and parses
-  `UserMessage.parse_data` when one is given, so the cut text is parsed here first.
+- the length limit. A message longer than MAX_MESSAGE_CHARS is cut to its first
+  MAX_MESSAGE_CHARS characters before NLU and before it is stored (what is not read is not
+  kept: a flood of long messages cannot fill the disk), and the person is told so after the
+  replies; the stored event's metadata `truncated_to_chars` says a cut happened.
+- a namespace for messaging apps' ids (`sender_namespace`): Telegram's chat 12345 is the
+  conversation "telegram:12345", so no id a website client may send names it; replies go out
+  to the app's own id.
 - never silence. If processing sent no message at all (the action server is down, or anything
   raised), the person gets the `no_reply` sentence; for a red flag, the reviewed urgent-care sentence
   instead. That reply is recorded in the conversation as a bot event, and a conversation
@@ -57,10 +59,44 @@ class CountingOutputChannel(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+_SEND_METHODS = ("send_response", "send_text_message", "send_image_url", "send_attachment",
+                 "send_text_with_buttons", "send_quick_replies", "send_elements", "send_custom_json")
+
+
+class NamespacedOutputChannel(OutputChannel):
+    """Sends to the messaging app's own id: "telegram:12345" goes out to 12345."""
+
+    def __init__(self, inner: OutputChannel, prefix: Text) -> None:
+        self.inner = inner
+        self.prefix = prefix
+
+    def name(self) -> Text:
+        return self.inner.name()
+
+    def app_id(self, recipient_id: Text) -> Text:
+        return recipient_id[len(self.prefix):] if str(recipient_id).startswith(self.prefix) else recipient_id
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+def _forward(method: str) -> Callable[..., Awaitable[Any]]:
+    async def send(self: NamespacedOutputChannel, recipient_id: Text, *args: Any, **kwargs: Any) -> Any:
+        return await getattr(self.inner, method)(self.app_id(recipient_id), *args, **kwargs)
+
+    send.__name__ = method
+    return send
+
+
+for _method in _SEND_METHODS:
+    setattr(NamespacedOutputChannel, _method, _forward(_method))
+
+
 class GuardedChannel:
     """Mixin for an InputChannel: wrap Rasa's handler with `guarded` in `blueprint`."""
 
     max_message_chars = MAX_MESSAGE_CHARS
+    sender_namespace: Optional[Text] = None  # e.g. "telegram": ids are stored as "telegram:<id>"
     _app: Any = None
 
     def remember_app(self, blueprint: Blueprint) -> Blueprint:
@@ -93,6 +129,10 @@ class GuardedChannel:
         return handle
 
     async def handle_guarded(self, message: UserMessage, on_new_message: Handler) -> None:
+        if self.sender_namespace:
+            prefix = f"{self.sender_namespace}:"
+            message.sender_id = prefix + str(message.sender_id)
+            message.output_channel = NamespacedOutputChannel(message.output_channel, prefix)
         sender_id, truncated = message.sender_id, False
         output = CountingOutputChannel(message.output_channel)
         message.output_channel = output
@@ -110,9 +150,10 @@ class GuardedChannel:
 
     async def _truncate(self, message: UserMessage) -> bool:
         text = message.text
-        if not isinstance(text, str) or len(text) <= self.max_message_chars or message.parse_data:
+        if not isinstance(text, str) or len(text) <= self.max_message_chars:
             return False
-        message.parse_data = await self.agent.parse_message(text[: self.max_message_chars])
+        message.text = text[: self.max_message_chars]
+        message.parse_data = None  # parsed again, from the text that is kept
         message.metadata = {**(message.metadata or {}), "truncated_to_chars": self.max_message_chars}
         return True
 

@@ -4,7 +4,13 @@ Rasa's own connectors read their tokens from credentials.yml, and Rasa refuses t
 a `${VAR}` there is unset. These wrappers read the tokens from the environment instead, so
 credentials.yml can list every channel with no secret in it, and a channel whose variables
 are not set is simply off (its webhook route does not exist).
+
+Each keeps its conversation ids in its own namespace ("telegram:<chat id>", "slack:<user>",
+"facebook:<psid>"; channels/guard.py), so a website client can never name one (SECURITY-REVIEW
+F2). Telegram's webhook is registered with a secret token, and a request without it is refused
+(F3): Rasa's connector checks only the bot's own username, never the request.
 """
+import asyncio
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
@@ -12,9 +18,12 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput
 from rasa.core.channels.slack import SlackInput
-from rasa.core.channels.telegram import TelegramInput
-from sanic import Blueprint
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from assistant import security
 from channels.guard import GuardedChannel, Handler
 
 logger = logging.getLogger(__name__)
@@ -62,6 +71,10 @@ class _FromEnvironment(GuardedChannel):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return self.remember_app(super().blueprint(self.guarded(on_new_message)))  # type: ignore[misc]
 
+    @property
+    def sender_namespace(self) -> Text:  # type: ignore[override]
+        return self.name()  # type: ignore[attr-defined]
+
 
 class SlackChannel(_FromEnvironment, SlackInput):
     """Route /webhooks/slack/webhook."""
@@ -85,14 +98,52 @@ class FacebookChannel(_FromEnvironment, FacebookInput):
         return "facebook"
 
 
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def telegram_request_problem(path: Text, method: Text, headers: Any, secret: Text) -> Optional[int]:
+    """The status refusing a request to the Telegram routes, or None to let it through: only
+    Telegram's POSTs carrying the secret token it was registered with reach the webhook, and
+    nobody can re-register the webhook from outside (Rasa's open /set_webhook)."""
+    if path.rstrip("/").endswith("/set_webhook"):
+        return 404
+    if path.rstrip("/").endswith("/webhook"):
+        if method != "POST":
+            return 405
+        if not security.secret_matches(headers.get(TELEGRAM_SECRET_HEADER), secret):
+            return 403
+    return None
+
+
 class TelegramChannel(_FromEnvironment, TelegramInput):
-    """Route /webhooks/telegram/webhook; TELEGRAM_VERIFY is the bot's username and
-    TELEGRAM_WEBHOOK_URL the public https URL of that route. Rasa registers the webhook with
-    Telegram at start-up, so it needs the internet."""
+    """Route /webhooks/telegram/webhook; TELEGRAM_VERIFY is the bot's username,
+    TELEGRAM_WEBHOOK_URL the public https URL of that route and TELEGRAM_SECRET_TOKEN a random
+    string (1-256 of A-Z a-z 0-9 _ -) Telegram sends back with every update. The webhook is
+    registered with Telegram at start-up, so it needs the internet."""
 
     VARIABLES = {"TELEGRAM_ACCESS_TOKEN": "access_token", "TELEGRAM_VERIFY": "verify",
-                 "TELEGRAM_WEBHOOK_URL": "webhook_url"}
+                 "TELEGRAM_WEBHOOK_URL": "webhook_url", "TELEGRAM_SECRET_TOKEN": "secret_token"}
+
+    def __init__(self, access_token: Text, verify: Text, webhook_url: Text, secret_token: Text) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode=False)
+        self.secret_token = secret_token
 
     @classmethod
     def name(cls) -> Text:
         return "telegram"
+
+    def get_output_channel(self) -> TelegramOutput:
+        """As Rasa's, but the webhook is registered with the secret token."""
+        channel = TelegramOutput(self.access_token)
+        asyncio.run(channel.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token}))
+        return channel
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def only_telegram(request: Request) -> Optional[HTTPResponse]:
+            status = telegram_request_problem(request.path, request.method, request.headers, self.secret_token)
+            return response.json({"status": "failure", "code": status}, status=status) if status else None
+
+        return blueprint

@@ -23,14 +23,20 @@ message like any other: NLU and the rules answer it, and it is stored as JSON te
 A 400 body has Rasa's HTTP API error shape: {"status": "failure", "reason": "BadRequest",
 "message": <what is wrong>, "code": 400}.
 
-GET /webhooks/rest/history/<sender> gives the chat widget its conversation back after a reload
-(texts and buttons only), without the HTTP API's token, for the widget's own random ids only.
+Only the chat widget's own ids are accepted ("web-" and a random UUID): any other id could be a
+messaging app's chat number or a guessable name, and would read or write someone else's
+conversation (SECURITY-REVIEW F2). ALLOW_TEST_SENDER_IDS=1 lets the tests use other valid ids,
+and only for a client on this machine that did not come through the proxy.
+
+POST /webhooks/rest/history {"sender"} gives the chat widget its conversation back after a
+reload (texts and buttons only), and POST /webhooks/rest/forget {"sender"} erases it: every
+event, vote and comment (the person's right to erasure). The id is in the body, never in a URL
+that logs keep. Each person and each client may send only so many requests a minute
+(RATE_LIMIT_PER_SENDER, RATE_LIMIT_PER_CLIENT; 0 = off): more get a 429 with a kind message.
 """
-import json
 import logging
-import re
 import unicodedata
-from typing import Any, Dict, Text, Union
+from typing import Any, Dict, Optional, Text, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -39,23 +45,24 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from assistant import security
 from assistant.history import conversation_history
 from channels.guard import GuardedChannel, Handler
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
-MAX_BODY_BYTES = 1_000_000  # about 500 pages of text; more is not a chat message
-WIDGET_SENDER_ID = re.compile(r"web-(?:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}|[0-9a-f]{32})")
+MAX_BODY_BYTES = security.MAX_REQUEST_BYTES  # Sanic refuses more before reading it (rasa_extensions)
+WIDGET_SENDER_ID = security.WIDGET_SENDER_ID
 
 
 class BadRequest(ValueError):
     pass
 
 
-def bad_request(reason: Text, status: int = 400) -> HTTPResponse:
-    return response.json({"status": "failure", "reason": "BadRequest", "message": reason, "code": status},
-                         status=status)
+def bad_request(reason: Text, status: int = 400, kind: Text = "BadRequest") -> HTTPResponse:
+    return response.json({"status": "failure", "reason": kind, "message": reason, "code": status},
+                         status=status, headers={"Cache-Control": "no-store"})
 
 
 def is_valid_sender_id(value: Any) -> bool:
@@ -65,34 +72,52 @@ def is_valid_sender_id(value: Any) -> bool:
 
 
 def is_widget_sender_id(value: Text) -> bool:
-    """The chat widget's conversation ids: "web-" and a random UUID. The history route serves
-    only these: anyone holding one may read it back, as anyone holding it may write to it, and
-    they cannot be guessed, unlike a tester's "me" or a messaging app's chat number."""
-    return bool(WIDGET_SENDER_ID.fullmatch(value))
+    """The chat widget's conversation ids: "web-" and a random UUID. Anyone holding one may
+    read and write that conversation, and they cannot be guessed, unlike a tester's "me" or a
+    messaging app's chat number."""
+    return security.is_widget_sender_id(value)
 
 
-def read_body(request: Request) -> Dict[Text, Any]:
-    """The checked request body: {"sender": str, "message": str, "metadata": dict | None, ...}."""
+def sender_allowed(sender: Text, request: Request) -> bool:
+    """The widget's ids; any valid id only with the loopback-only test setting."""
+    if is_widget_sender_id(sender):
+        return True
+    return (security.env_flag(security.ALLOW_TEST_SENDER_IDS)
+            and security.is_direct_loopback(request.ip, request.headers))
+
+
+def read_sender(request: Request) -> Dict[Text, Any]:
+    """The checked body of any of the routes: a JSON object with a "sender" this channel serves."""
     try:
-        body = json.loads(request.body or b"")
+        body = security.loads_bounded(request.body or b"")
     except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest('The body must be JSON, e.g. {"sender": "someone", "message": "hello"}.') from error
+        raise BadRequest('The body must be JSON, at most 8 levels deep, e.g. '
+                         '{"sender": "web-<uuid>", "message": "hello"}.') from error
     if not isinstance(body, dict):
-        raise BadRequest('The body must be a JSON object, e.g. {"sender": "someone", "message": "hello"}.')
-    sender, message = body.get("sender"), body.get("message")
+        raise BadRequest('The body must be a JSON object, e.g. {"sender": "web-<uuid>", "message": "hello"}.')
+    sender = body.get("sender")
     if sender is None:
         raise BadRequest('"sender" is missing: give each conversation its own id.')
     if not isinstance(sender, str):
         raise BadRequest('"sender" must be a string.')
     if not is_valid_sender_id(sender):
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters, without control characters.')
+    if not sender_allowed(sender, request):
+        raise BadRequest('"sender" must be the chat widget\'s own id: "web-" and a random UUID.')
+    return body
+
+
+def read_body(request: Request) -> Dict[Text, Any]:
+    """The checked request body: {"sender": str, "message": str, "metadata": dict | None, ...}."""
+    body = read_sender(request)
+    message = body.get("message")
     if message is None:
         raise BadRequest('"message" is missing.')
     if not isinstance(message, str):
         raise BadRequest('"message" must be a string.')
-    metadata = body.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise BadRequest('"metadata" must be a JSON object.')
+    problem = security.metadata_problem(body.get("metadata"))
+    if problem:
+        raise BadRequest(problem)
     input_channel = body.get("input_channel")
     if input_channel is not None and not isinstance(input_channel, str):
         raise BadRequest('"input_channel" must be a string.')
@@ -114,14 +139,29 @@ class RestChannel(GuardedChannel, RestInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+        per_sender = security.limiter_from_env("RATE_LIMIT_PER_SENDER", 30)
+        per_client = security.limiter_from_env("RATE_LIMIT_PER_CLIENT", 120)
+
+        def too_many(request: Request, sender: Text) -> Optional[HTTPResponse]:
+            client = security.client_key(request.ip, request.headers)
+            if per_client.allow(client) and per_sender.allow(sender):
+                return None
+            return bad_request(security.RATE_LIMITED_TEXT, status=429, kind="TooManyRequests")
+
+        def checked(request: Request, reader: Any) -> Union[Dict[Text, Any], HTTPResponse]:
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return bad_request(f"The body is larger than {MAX_BODY_BYTES:,} bytes.", status=413)
             try:
-                body = read_body(request)
+                body = reader(request)
             except BadRequest as error:
                 return bad_request(str(error))
+            return too_many(request, body["sender"]) or body
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+            body = checked(request, read_body)
+            if isinstance(body, HTTPResponse):
+                return body
             sender_id, text = body["sender"], body["message"]
             input_channel = body.get("input_channel") or self.name()
             metadata = body.get("metadata")
@@ -136,13 +176,28 @@ class RestChannel(GuardedChannel, RestInput):
                                              metadata=metadata))
             return response.json(collector.messages)
 
-        @webhook.route("/history/<sender_id>", methods=["GET"])
-        async def history(_: Request, sender_id: Text) -> HTTPResponse:
+        @webhook.route("/history", methods=["POST"])
+        async def history(request: Request) -> HTTPResponse:
             """The widget's conversation after a reload, read-only: see assistant/history.py."""
-            if not is_widget_sender_id(sender_id):
-                return bad_request("Only a conversation the chat widget started can be read here.")
-            tracker = await self.agent.tracker_store.retrieve_full_tracker(sender_id)
+            body = checked(request, read_sender)
+            if isinstance(body, HTTPResponse):
+                return body
+            tracker = await self.agent.tracker_store.retrieve_full_tracker(body["sender"])
             events = [event.as_dict() for event in tracker.events] if tracker else []
             return response.json({"messages": conversation_history(events)}, headers={"Cache-Control": "no-store"})
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            """Erase the conversation: every event, vote and comment (Start over, Delete)."""
+            body = checked(request, read_sender)
+            if isinstance(body, HTTPResponse):
+                return body
+            # Rasa wraps the configured store in a FailSafeTrackerStore (tests/unit/test_rasa_contract.py P10).
+            store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)
+            if not hasattr(store, "erase"):
+                return bad_request("This tracker store cannot erase conversations.", status=501)
+            async with self.agent.lock_store.lock(body["sender"]):
+                erased = await store.erase(body["sender"])
+            return response.json({"erased": erased > 0}, headers={"Cache-Control": "no-store"})
 
         return self.remember_app(webhook)

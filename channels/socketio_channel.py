@@ -1,35 +1,63 @@
-"""Rasa's socket.io channel (the chat widget's), with the guard and a payload check.
+"""Rasa's socket.io channel, with the guard and a payload check: off unless ENABLE_SOCKETIO=1.
 
-Same path (/socket.io), events and settings as `socketio:` in credentials.yml; every message
-goes through the guard (length limit, a reply instead of silence; see guard.py).
+The chat widget uses the REST channel, so socket.io is off by default: one less public parser
+(SECURITY-REVIEW F8). When it is on, it keeps Rasa's path (/socket.io), events and settings
+(`socketio:` in credentials.yml), every message goes through the guard (length limit, a reply
+instead of silence; see guard.py), and:
+
+- only browsers from CORS_ORIGINS may connect (Rasa switches engine.io's origin check off);
+- a session is the widget's own id ("web-" and a random UUID), as on the REST channel: any
+  other id could be someone else's conversation, and `session_request` would join its room
+  (F2). ALLOW_TEST_SENDER_IDS=1 lets a direct loopback client (the tests) use other ids.
 
 Rasa's handlers assume well-formed events; `message_problem` says what is wrong with one, and
 rasa_extensions/socketio_handlers.py puts it in front of Rasa's handlers: a malformed
 `user_uttered` gets the `unreadable` reply, a malformed `session_request` a fresh session.
 """
-from typing import Any, Optional, Text
+import os
+from typing import Any, Dict, Optional, Text
 
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from assistant import security
 from assistant.knowledge import knowledge_base
 from channels.guard import GuardedChannel, Handler
+from channels.messaging import _Disabled
 from channels.rest_channel import is_valid_sender_id
 from rasa_extensions import socketio_handlers
 
 
-def message_problem(data: Any, session_persistence: bool) -> Optional[Text]:
+def message_problem(data: Any, session_persistence: bool, any_id: bool = False) -> Optional[Text]:
     """What is wrong with a `user_uttered` event's data, or None when Rasa can take it."""
     if not isinstance(data, dict):
         return "the data is not an object"
     if not isinstance(data.get("message", ""), str):
         return "the message is not a string"
-    if session_persistence and not is_valid_sender_id(data.get("session_id")):
-        return "the session_id is missing or not a valid conversation id"
+    if session_persistence and not session_id_allowed(data.get("session_id"), any_id):
+        return "the session_id is missing or not the chat widget's id"
     metadata = data.get("metadata")
-    if metadata is not None and not isinstance(metadata, (dict, str)):
-        return "the metadata is not an object"
+    if isinstance(metadata, str):  # Rasa json.loads a string: bounded here first
+        if len(metadata) > security.MAX_METADATA_BYTES:
+            return "the metadata is not a small object"
+        try:
+            metadata = security.loads_bounded(metadata)
+        except ValueError:
+            return "the metadata is not JSON"
+    if security.metadata_problem(metadata):
+        return "the metadata is not a small object"
     return None
+
+
+def session_id_allowed(session_id: Any, any_id: bool) -> bool:
+    if any_id:
+        return is_valid_sender_id(session_id)
+    return security.is_widget_sender_id(session_id)
+
+
+def allowed_origins(environ: Optional[Dict[str, str]] = None) -> list:
+    return (environ if environ is not None else os.environ).get("CORS_ORIGINS", "").split()
 
 
 class SocketIOChannel(GuardedChannel, SocketIOInput):
@@ -37,7 +65,17 @@ class SocketIOChannel(GuardedChannel, SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not security.env_flag("ENABLE_SOCKETIO"):
+            return _Disabled(cls.name())
+        return super().from_credentials(credentials)
+
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = self.remember_app(super().blueprint(self.guarded(on_new_message)))
-        socketio_handlers.guard(self, message_problem, knowledge_base().frame["unreadable"])
+        # Rasa passes [] (no origin check at all); the same origins as the REST channel's CORS.
+        self.sio.eio.cors_allowed_origins = allowed_origins()
+        self.sio.eio.max_http_buffer_size = security.MAX_REQUEST_BYTES  # engine.io's default: 1 MB
+        socketio_handlers.guard(self, message_problem, knowledge_base().frame["unreadable"],
+                                session_allowed=session_id_allowed)
         return blueprint

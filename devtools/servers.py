@@ -1,5 +1,6 @@
 """Start the real action server and Rasa server on free ports: for the end-to-end tests and the
 benchmark (scripts/bench.py)."""
+import secrets
 import socket
 import subprocess
 import time
@@ -47,22 +48,34 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> 
     raise TimeoutError(f"{url} did not come up in {timeout}s")
 
 
+# What the tests' servers change from the shipped defaults, unless `production=True`: any
+# valid conversation id from a direct loopback client (tests name their conversations), no
+# per-conversation rate limit (tests and the benchmark send fast), socket.io on (its tests).
+TEST_SETTINGS = {"ALLOW_TEST_SENDER_IDS": "1", "RATE_LIMIT_PER_SENDER": "0", "ENABLE_SOCKETIO": "1"}
+
+
 class Servers:
-    """An action server and a Rasa server sharing one tracker store; each can be restarted."""
+    """An action server and a Rasa server sharing one tracker store; each can be restarted.
+
+    With `api`, the HTTP API is on behind a random token (`api_headers`); `production` keeps
+    the shipped settings (tests/security/)."""
 
     def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, api: bool = True,
-                 cors: Optional[List[str]] = None) -> None:
+                 cors: Optional[List[str]] = None, production: bool = False) -> None:
         self.workdir = workdir
         self.action_port, self.rasa_port = free_port(), free_port()
         self.api = api
+        self.api_token = secrets.token_urlsafe(24)
         self.cors = cors  # origins allowed to call Rasa from a browser (e.g. the test page)
         # `env` may override any of these (e.g. a shared tracker store, another action server).
         # ACTION_ENDPOINT_URL is set, not derived: under make it arrives expanded for port 5055.
         self.env = environment(**{
+            **({} if production else TEST_SETTINGS),
             "ACTION_PORT": str(self.action_port),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "RASA_PORT": str(self.rasa_port),
             "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
+            "RASA_API_TOKEN": self.api_token if api else "",
             **(env or {}),
         })
         self.actions: Optional[subprocess.Popen] = None
@@ -110,8 +123,22 @@ class Servers:
     def text(self, sender: str, message: str) -> str:
         return "\n".join(m.get("text", "") for m in self.say(sender, message))
 
+    @property
+    def api_headers(self) -> Dict[str, str]:
+        """The HTTP API's token, in a header (a ?token= would land in access logs)."""
+        return {"Authorization": f"Bearer {self.env['RASA_API_TOKEN']}"}
+
+    def api_get(self, path: str, **kwargs) -> requests.Response:
+        return requests.get(f"{self.url}{path}", headers=self.api_headers, timeout=30, **kwargs)
+
+    def tracker_events(self, sender: str) -> List[Dict]:
+        r = self.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
+        r.raise_for_status()
+        return r.json()["events"]
+
     def parse(self, text: str) -> Dict:
-        return requests.post(f"{self.url}/model/parse", json={"text": text}, timeout=30).json()
+        return requests.post(f"{self.url}/model/parse", json={"text": text}, headers=self.api_headers,
+                             timeout=30).json()
 
 
 @contextmanager

@@ -23,7 +23,9 @@ of them can run without the others:
 | garbage-collector freeze after start | __init__.py | gc, after_server_start | P3 |
 | log redaction | privacy.py | structlog's processors, one warning | P4 |
 | socket.io payload check | socketio_handlers.py | python-socketio's handler table | P5 |
-| HTTP API body check | api_guard.py | a Sanic request middleware | P6 |
+| HTTP API token and body check | api_guard.py | a Sanic request middleware | P6 |
+| request size cap | __init__.py | Sanic's REQUEST_MAX_SIZE | P10 |
+| conversation ids out of logs | privacy.py | a logging filter on the root handlers | P4 |
 | message guard | channels/guard.py | agent, processor, lock store | P7 |
 | cached SQL tracker store | tracker_store.py | SQLTrackerStore | P8 |
 | atomic lock store | lock_store.py | LockStore, RedisLockStore | P9 |
@@ -33,6 +35,7 @@ fails in seconds, naming what moved. Only then change SUPPORTED below.
 """
 import gc
 import logging
+import os
 from typing import Any, Dict, List
 
 logger = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ def install(app: Any = None) -> List[str]:
         speedups.install()
         privacy.install()
         _installed.extend(["compiled action-reply check", "kept-alive action-server connections",
-                           "log redaction"])
+                           "log redaction", "conversation ids out of logs"])
         for name in _installed:
             mark_active(name)
     if app is not None:
@@ -99,6 +102,15 @@ def install(app: Any = None) -> List[str]:
     elif not _state["logged"] and not _state["app"]:
         _log(found)
     return active()
+
+
+def request_max_bytes() -> int:
+    from assistant.security import MAX_REQUEST_BYTES
+
+    try:
+        return int(os.environ.get("RASA_REQUEST_MAX_BYTES") or MAX_REQUEST_BYTES)
+    except ValueError:
+        return MAX_REQUEST_BYTES
 
 
 def _log(found: Dict[str, str]) -> None:
@@ -115,10 +127,17 @@ def _install_on_app(app: Any, found: Dict[str, str]) -> None:
     from rasa_extensions import api_guard, speedups
 
     app.register_middleware(api_guard.api_body_guard, "request")
-    mark_active("HTTP API body check")
+    mark_active("HTTP API token and body check")
+    # Sanic refuses a bigger body with a 413 before reading it (its default is 100 MB, all
+    # buffered in memory before any check of ours runs).
+    app.config.REQUEST_MAX_SIZE = request_max_bytes()
+    mark_active(f"request size cap ({app.config.REQUEST_MAX_SIZE:,} bytes)")
 
     async def freeze_and_log(_app: Any, _loop: Any) -> None:
         # The model, channels and stores are loaded by now.
+        from rasa_extensions import privacy
+
+        privacy.filter_root_handlers()  # handlers added since install() get the id filter too
         freeze_startup_objects()
         _log(found)
 

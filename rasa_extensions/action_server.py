@@ -10,7 +10,10 @@ importing `actions` does no work:
 - once it runs, what was loaded lives as long as the server, so it is moved out of the
   garbage collector's sight (see rasa_extensions.freeze_startup_objects);
 - it listens on ACTION_INTERFACE, 127.0.0.1 by default (rasa-sdk reads SANIC_HOST, after
-  this hook, and would otherwise listen on every interface).
+  this hook, and would otherwise listen on every interface);
+- with ACTION_SERVER_TOKEN set (scale-out, where it listens beyond loopback), every request
+  but /health needs the same value in X-Action-Token, which endpoints.env.yml makes the Rasa
+  server send (SECURITY-REVIEW F10).
 """
 import logging
 import os
@@ -18,6 +21,9 @@ import sys
 from typing import Any
 
 import rasa_extensions
+from assistant import security
+
+TOKEN_HEADER = "X-Action-Token"
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +31,11 @@ logger = logging.getLogger(__name__)
 def attach(app: Any) -> None:
     os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_INTERFACE") or "127.0.0.1")
     check_knowledge()
+    from rasa_extensions import privacy
+
+    privacy.filter_root_handlers()  # conversation ids out of this server's logs too
+    if os.environ.get("ACTION_SERVER_TOKEN"):
+        app.register_middleware(require_token, "request")
 
     async def freeze(_app: Any, _loop: Any) -> None:
         rasa_extensions.freeze_startup_objects()
@@ -33,6 +44,16 @@ def attach(app: Any) -> None:
                     "garbage-collector freeze after start.", found["rasa_sdk"])
 
     app.register_listener(freeze, "after_server_start")
+
+
+async def require_token(request: Any) -> Any:
+    from sanic import response
+
+    if request.path.rstrip("/") == "/health":
+        return None
+    if not security.secret_matches(request.headers.get(TOKEN_HEADER), os.environ.get("ACTION_SERVER_TOKEN")):
+        return response.json({"error": f"{TOKEN_HEADER} is missing or wrong."}, status=401)
+    return None
 
 
 def check_knowledge() -> None:

@@ -1,16 +1,24 @@
-"""A 400 instead of a 500 for malformed bodies sent to the HTTP API's text endpoints.
+"""The HTTP API's door: a token on every API request, then a 400 instead of a 500 for bad bodies.
 
 `rasa_extensions.install(app)` adds `api_body_guard` to the Rasa server's web app as a
 request middleware, so it sees every request before Rasa's routes do.
 
-Rasa 3.6 answers POST /model/parse with a 500 when the body is not JSON, not an object, has
-no "text", or "text" is not a string (its 400 for a parse error is re-raised as a 500), and
-POST /conversations/<id>/messages likewise. The middleware checks those bodies first and
-answers with Rasa's own 400 error shape; a good body goes on to Rasa untouched. It runs before
-Rasa's token check, so a bad body gets a 400 even without a token: the 400 says nothing about
-the server beyond what the API documentation does.
+The token (SECURITY-REVIEW F1). The HTTP API (/conversations/..., /model, /status, ...) reads
+and changes every conversation and can swap the model. It is served only when asked for
+(`ENABLE_API=1` for make run; `--enable-api`), and then every API request needs
+RASA_API_TOKEN, on any interface: a reverse proxy on the same host would otherwise make a
+loopback-only API public. The token comes from the environment only (not the command line,
+where `ps` shows it), is best sent as `Authorization: Bearer <token>` (a `?token=` lands in
+access logs), and is compared in constant time. With no token set the API answers 403. Rasa's
+JWT (`--jwt-secret`) is left to Rasa. Only "/" (a health check) and the channels
+(/webhooks/..., /socket.io/) are outside the API.
+
+Bad bodies. Rasa 3.6 answers POST /model/parse with a 500 when the body is not JSON, not an
+object, has no "text", or "text" is not a string, and POST /conversations/<id>/messages
+likewise; deeply nested JSON raises RecursionError. These are checked after the token and
+answered with Rasa's own 400 error shape; a good body goes on to Rasa untouched.
 """
-import json
+import os
 import re
 from typing import Optional, Text
 
@@ -19,6 +27,12 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant import security
+
+API_TOKEN_VARIABLE = "RASA_API_TOKEN"
+# Not the API: the health check and the channels, which check their own input.
+PUBLIC_PATHS = re.compile(r"^/$|^/webhooks/|^/socket\.io/")
+
 # path pattern -> the body fields that must be strings
 CHECKED_BODIES = {
     re.compile(r"^/model/parse/?$"): ("text",),
@@ -26,12 +40,34 @@ CHECKED_BODIES = {
 }
 
 
-def _error(message: Text) -> HTTPResponse:
+def _error(message: Text, status: int = 400, reason: Text = "BadRequest") -> HTTPResponse:
     return response.json(
-        {"version": rasa.__version__, "status": "failure", "message": message, "reason": "BadRequest",
-         "details": {}, "help": None, "code": 400},
-        status=400,
+        {"version": rasa.__version__, "status": "failure", "message": message, "reason": reason,
+         "details": {}, "help": None, "code": status},
+        status=status,
     )
+
+
+def provided_token(request: Request) -> Optional[Text]:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return request.args.get("token")
+
+
+def check_token(request: Request) -> Optional[HTTPResponse]:
+    """A 401/403 for an API request without the right token, else None."""
+    if PUBLIC_PATHS.match(request.path) or request.method == "OPTIONS":
+        return None
+    if request.app.config.get("USE_JWT") and request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        return None  # a JWT: Rasa checks it
+    expected = os.environ.get(API_TOKEN_VARIABLE, "")
+    if not expected:
+        return _error(f"The HTTP API needs a token: start the server with {API_TOKEN_VARIABLE} set "
+                      "(make run: ENABLE_API=1 RASA_API_TOKEN=...).", 403, "Forbidden")
+    if not security.secret_matches(provided_token(request), expected):
+        return _error("This route needs the API token (Authorization: Bearer <token>).", 401, "NotAuthenticated")
+    return None
 
 
 def check_body(request: Request) -> Optional[HTTPResponse]:
@@ -42,9 +78,10 @@ def check_body(request: Request) -> Optional[HTTPResponse]:
     if fields is None:
         return None
     try:
-        body = json.loads(request.body or b"")
+        body = security.loads_bounded(request.body or b"")
     except (ValueError, UnicodeDecodeError):
-        return _error("The request body must be JSON.")
+        return _error("The request body must be JSON, nested at most "
+                      f"{security.MAX_JSON_DEPTH} levels.")
     if not isinstance(body, dict):
         return _error("The request body must be a JSON object.")
     for field in fields:
@@ -54,5 +91,5 @@ def check_body(request: Request) -> Optional[HTTPResponse]:
 
 
 async def api_body_guard(request: Request) -> Optional[HTTPResponse]:
-    """The request middleware: a 400 response stops the request; None lets it go on."""
-    return check_body(request)
+    """The request middleware: a response stops the request; None lets it go on."""
+    return check_token(request) or check_body(request)

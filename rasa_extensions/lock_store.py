@@ -13,7 +13,9 @@ retried when another server changed it meanwhile), or in memory a change with no
 The ticket logic itself is Rasa's TicketLock, unchanged.
 
 endpoints.yml selects the store with `store: ${LOCK_STORE_TYPE}` (in_memory or redis), so the
-variables are the ones Rasa documents; `url`, `port` and the other keys are RedisLockStore's.
+variables are the ones Rasa documents; `url`, `port` and the other keys are RedisLockStore's
+(`password` and `use_ssl` from LOCK_STORE_PASSWORD and LOCK_STORE_USE_SSL). Locks are kept
+under each conversation's pseudonym, never its id.
 """
 import json
 import os
@@ -24,6 +26,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 import rasa_extensions
+from assistant import security
 
 T = TypeVar("T")
 # A change gets the current lock (None if there is none) and returns the lock to keep (None to
@@ -42,6 +45,9 @@ class TicketLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         kwargs: Dict[Text, Any] = dict(endpoint_config.kwargs)
         self.store = str(kwargs.pop("store", "in_memory") or "in_memory")
+        # From the environment these arrive as strings: no password is None, "false" is False.
+        kwargs["password"] = kwargs.get("password") or None
+        kwargs["use_ssl"] = str(kwargs.get("use_ssl", "")).strip().lower() in {"1", "true", "yes", "on"}
         self._memory: Dict[Text, TicketLock] = {}
         self._redis: Optional[RedisLockStore] = None
         if self.store == "redis":
@@ -59,6 +65,11 @@ class TicketLockStore(LockStore):
         super().__init__()
         rasa_extensions.mark_active(f"atomic lock store ({self.store})")
         rasa_extensions.install()
+
+    def lock(self, conversation_id: Text, *args: Any, **kwargs: Any) -> Any:
+        """Rasa's lock, under the conversation's pseudonym: a lock key or value never shows the
+        id (the widget's id reads its conversation back), e.g. to Redis MONITOR (SECURITY-REVIEW F10)."""
+        return super().lock(security.pseudonym(conversation_id), *args, **kwargs)
 
     # Reading, and the plain writes LockStore's own methods use.
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:

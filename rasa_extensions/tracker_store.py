@@ -24,7 +24,6 @@ endpoints.yml next to `type`.
 import itertools
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -41,6 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 import rasa_extensions
+from rasa_extensions import retention
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ CHECKPOINT_SECONDS = 2.0
 
 
 def _write_ahead_log_without_checkpoints(connection: Any, _record: Any) -> None:
+    retention.secure_delete_on_connect(connection, _record)
     connection.execute("PRAGMA journal_mode=WAL")
     # SQLite copies the log into the database (a checkpoint) inside whichever commit crosses
     # 1,000 pages; that commit then held up every conversation for a moment (the p95 tail
@@ -80,11 +81,12 @@ def _checkpoint_in_background(store: "CachedSQLTrackerStore", path: Text) -> Non
 
 
 def _make_sqlite_directory(dialect: Optional[Text], url: Optional[Text]) -> None:
-    """SQLite creates the database file, not its directory (var/ on a fresh clone)."""
+    """SQLite creates the database file, not its directory (var/ on a fresh clone), and with
+    the umask's mode: both are made here, owner-only."""
     if (dialect or "sqlite") == "sqlite" and url and url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            retention.create_owner_only(path)
 
 
 @dataclass
@@ -123,6 +125,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             sa.or_(session_start.is_(None), events.c.timestamp >= session_start),
         )
         self._insert = events.insert()
+        self._delete = events.delete().where(events.c.sender_id == sender)
+        retention.purge_on_schedule(self, lambda store: store.engine)
         rasa_extensions.mark_active("cached SQL tracker store")
         rasa_extensions.install()
 
@@ -142,6 +146,21 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         sa.event.listen(self.engine, "connect", _write_ahead_log_without_checkpoints)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         _checkpoint_in_background(self, url.database)
+
+    async def erase(self, sender_id: Text) -> int:
+        """Delete every event of the conversation (messages, votes, comments): the person's
+        right to erasure. With SQLite's secure_delete the rows are overwritten on disk."""
+        self._cache.pop(sender_id, None)
+        with self.session_scope() as session:
+            deleted = session.execute(self._delete, {"sender_id": sender_id}).rowcount
+            session.commit()
+        if self.engine.dialect.name == "sqlite":
+            try:  # older copies of those pages in the write-ahead log go too
+                with self.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except Exception as error:  # noqa: BLE001 - the rows are gone; the log is reused anyway
+                logger.warning("Checkpoint after an erasure failed (%s).", type(error).__name__)
+        return int(deleted or 0)
 
     @SQLTrackerStore.domain.setter
     def domain(self, domain: Optional[Domain]) -> None:

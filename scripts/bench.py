@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -257,8 +258,8 @@ def first_reply(url: str, pid: int, message: str) -> float:
     deadline = time.time() + READY_TIMEOUT
     while True:
         try:
-            r = requests.post(url + "/webhooks/rest/webhook", json={"sender": "bench-ready", "message": message},
-                              timeout=60)
+            r = requests.post(url + "/webhooks/rest/webhook",
+                              json={"sender": f"web-{uuid.uuid4()}", "message": message}, timeout=60)
             if r.status_code == 200 and any(m.get("text") for m in r.json()):
                 return round(age_seconds(pid), 2)
         except requests.RequestException:
@@ -296,7 +297,7 @@ def measure(target: str, url: str, pids: Dict[str, int], ready_s: float, args: a
     import requests
 
     for text in questions[:5]:  # not measured: first-use costs (caches, SQLite pages)
-        requests.post(url + "/webhooks/rest/webhook", json={"sender": "bench-warmup", "message": text},
+        requests.post(url + "/webhooks/rest/webhook", json={"sender": f"web-{uuid.uuid4()}", "message": text},
                       timeout=REQUEST_TIMEOUT)
     runs = {}
     for concurrency in (1, args.conversations):

@@ -9,13 +9,14 @@ the servers (ENDPOINTS, endpoints.env.yml) with the same environment (defaults.e
 environment wins; scripts/defaults_env.py), so SQLite by
 default and PostgreSQL with the scale-out variables. A conversation is deleted whole, all its
 sessions, and only when its newest event is older than the cut-off; one that is still in use
-keeps everything. Prints what it did as one line of JSON; sender ids are not printed.
+keeps everything. Prints what it did as one line of JSON; sender ids are not printed. On SQLite
+the deleted rows are overwritten and the file compacted (VACUUM), so no copy stays on disk. The
+Rasa server runs the same purge on a schedule (RETENTION_DAYS, default 30).
 """
 import argparse
 import json
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.defaults_env import environment  # noqa: E402
 
-SECONDS_PER_DAY = 24 * 60 * 60
+SECONDS_PER_DAY = 24 * 60 * 60  # as rasa_extensions.retention
 
 
 def is_sql_store(type_name: str) -> bool:
@@ -67,28 +68,10 @@ def tracker_store_engine(endpoints: Optional[Path] = None) -> Any:
 
 
 def purge(engine: Any, older_than_days: float, dry_run: bool = False) -> Dict[str, Any]:
-    import sqlalchemy as sa
-    from rasa.core.tracker_store import SQLTrackerStore
+    """See rasa_extensions/retention.py (the servers' schedule uses the same function)."""
+    from rasa_extensions import retention
 
-    events = SQLTrackerStore.SQLEvent.__table__
-    cutoff = time.time() - older_than_days * SECONDS_PER_DAY
-    result = {"older_than_days": older_than_days, "dry_run": dry_run, "conversations": 0, "events": 0}
-    if not sa.inspect(engine).has_table(events.name):
-        return result
-    idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
-            .having(sa.func.max(events.c.timestamp) < cutoff))
-    with engine.begin() as connection:  # one transaction: counted and deleted together
-        result["conversations"] = connection.execute(
-            sa.select(sa.func.count()).select_from(idle.subquery())).scalar()
-        selected = events.c.sender_id.in_(idle)
-        if dry_run:
-            result["events"] = connection.execute(
-                sa.select(sa.func.count()).select_from(events).where(selected)).scalar()
-        else:
-            # The condition is evaluated again here, so a conversation that got a message
-            # since the count above is kept.
-            result["events"] = connection.execute(events.delete().where(selected)).rowcount
-    return result
+    return retention.purge(engine, older_than_days, dry_run)
 
 
 def main() -> None:

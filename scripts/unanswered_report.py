@@ -8,7 +8,9 @@ Reads the tracker store the servers use (same settings as `make purge`) and prin
   scope, grouped and counted, with why they failed;
 - "Was this helpful?": per topic, the helpful and unhelpful votes and the "what was missing?"
   comments (the records the feedback action stored; assistant/feedback.py).
-No sender ids are read or printed.
+No sender ids are printed: they are read only to count one vote and one comment per person
+and topic (the last one), so one person cannot skew the table. What people typed is escaped
+for Markdown and HTML, so a report rendered on a wiki shows it as text (SECURITY-REVIEW F11).
 """
 import argparse
 import json
@@ -63,19 +65,36 @@ def feedback(engine: Any, days: float = 0) -> List[Dict[str, Any]]:
     events = SQLTrackerStore.SQLEvent.__table__
     if not sa.inspect(engine).has_table(events.name):
         return []
-    # Only the data column: sender_id is never selected.
-    query = sa.select(events.c.data).where(events.c.type_name == "slot",
-                                           events.c.data.like(f"%{FEEDBACK_SLOT}%"))
+    query = sa.select(events.c.sender_id, events.c.data).where(
+        events.c.type_name == "slot", events.c.data.like(f"%{FEEDBACK_SLOT}%")).order_by(events.c.id)
     if days:
         query = query.where(events.c.timestamp >= time.time() - days * SECONDS_PER_DAY)
     with engine.connect() as connection:
-        slots = [json.loads(data) for (data,) in connection.execute(query)]
-    records = [s.get("value") for s in slots if s.get("name") == FEEDBACK_SLOT]
-    return feedback_by_topic(records, knowledge_base())
+        slots = [(sender, json.loads(data)) for sender, data in connection.execute(query)]
+    records = [(sender, s.get("value")) for sender, s in slots if s.get("name") == FEEDBACK_SLOT]
+    return feedback_by_topic(one_per_person(records), knowledge_base())
+
+
+def one_per_person(records: List[Any]) -> List[Dict[str, Any]]:
+    """(sender, record) in stored order -> each person's last vote and last comment per topic."""
+    last: Dict[Any, Dict[str, Any]] = {}
+    for sender, record in records:
+        if not isinstance(record, dict):
+            continue
+        kind = "comment" if record.get("comment") else "vote"
+        last[(sender, record.get("topic"), kind)] = record
+    return list(last.values())
+
+
+# Characters that Markdown or HTML would read as markup, as HTML entities.
+MARKUP = {c: f"&#{ord(c)};" for c in "&<>[]()!`*_\\|#~"}
 
 
 def cell(text: str, limit: int = 200) -> str:
-    return " ".join(text.split())[:limit].replace("|", "/")
+    """One table cell of what someone typed: one line, cut, and shown as text wherever the
+    report is rendered (no link, image, HTML or table break)."""
+    escaped = "".join(MARKUP.get(c, c) for c in " ".join(text.split())[:limit])
+    return escaped.replace("://", ":&#47;&#47;")  # no bare link either
 
 
 def main() -> None:

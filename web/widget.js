@@ -3,8 +3,14 @@
  *
  * Dependency-free, no build step. Talks only to the configured Rasa server over the REST
  * channel (POST {serverUrl}/webhooks/rest/webhook) and, on page load, reads the conversation
- * back from the same channel (GET {serverUrl}/webhooks/rest/history/{sender}), which needs no
- * API token.
+ * back from the same channel (POST {serverUrl}/webhooks/rest/history), which needs no API
+ * token. "Start over" and "Delete my conversation" erase it on the server
+ * (POST {serverUrl}/webhooks/rest/forget).
+ *
+ * The conversation id is the only key to the conversation, so it is kept like one: in the
+ * request body (never a URL), in sessionStorage (gone when the tab closes) unless the site
+ * opts in to remembering it (rememberConversation), and then only for rememberDays, after
+ * which every key is deleted.
  *
  * Embed:
  *   <script>window.ASAssistantConfig = {serverUrl: "https://assistant.example.org"};</script>
@@ -31,10 +37,12 @@
       "It is not medical advice. In an emergency, call your local emergency number.",
     greeting: "", // optional message sent when a new conversation is opened
     // Read the history back from the REST channel on page load. false: use only the copy
-    // kept in localStorage.
+    // kept in the browser.
     restoreFromServer: true,
-    // How long the fallback copy of the history in localStorage is used (days).
-    localHistoryDays: 30,
+    // Keep the conversation across visits (localStorage) instead of for this tab only
+    // (sessionStorage); then for at most rememberDays since it was last used.
+    rememberConversation: false,
+    rememberDays: 30,
     requestTimeoutMs: 60000
   };
 
@@ -124,13 +132,15 @@
       notice: "data-notice",
       greeting: "data-greeting",
       restoreFromServer: "data-restore-from-server",
-      localHistoryDays: "data-local-history-days"
+      rememberConversation: "data-remember-conversation",
+      rememberDays: "data-remember-days"
     };
     Object.keys(map).forEach(function (k) {
       var v = script.getAttribute(map[k]);
       if (v === null || v === "") return;
       if (k === "maxLength") cfg[k] = parseInt(v, 10);
       else if (k === "restoreFromServer") cfg[k] = v !== "false";
+      else if (k === "rememberConversation") cfg[k] = v === "true";
       else cfg[k] = v;
     });
     return cfg;
@@ -147,14 +157,26 @@
     cfg.serverUrl = String(cfg.serverUrl).replace(/\/+$/, "");
     if (!/^#[0-9a-fA-F]{3,8}$/.test(String(cfg.primaryColor))) cfg.primaryColor = DEFAULTS.primaryColor;
     cfg.maxLength = Math.max(1, parseInt(cfg.maxLength, 10) || DEFAULTS.maxLength);
-    cfg.localHistoryDays = Math.max(0, Number(cfg.localHistoryDays));
-    if (isNaN(cfg.localHistoryDays)) cfg.localHistoryDays = DEFAULTS.localHistoryDays;
+    cfg.rememberDays = Math.max(0, Number(cfg.rememberDays));
+    if (isNaN(cfg.rememberDays)) cfg.rememberDays = DEFAULTS.rememberDays;
+    cfg.rememberConversation = cfg.rememberConversation === true;
     return cfg;
+  }
+
+  // Where the conversation is kept: this tab only, or (opted in) across visits.
+  var store = null;
+
+  function storageArea(name) {
+    try {
+      return window[name];
+    } catch (e) {
+      return null; // storage blocked: the widget still works, without keeping anything
+    }
   }
 
   function storageGet(key) {
     try {
-      return window.localStorage.getItem(key);
+      return store ? store.getItem(key) : null;
     } catch (e) {
       return null;
     }
@@ -162,10 +184,24 @@
 
   function storageSet(key, value) {
     try {
-      window.localStorage.setItem(key, value);
+      if (store) store.setItem(key, value);
     } catch (e) {
       /* private mode or full storage: the widget still works without persistence */
     }
+  }
+
+  /** Remove every key of this widget from the storage areas named (default: both). */
+  function storageClear(prefix, names) {
+    (names || ["localStorage", "sessionStorage"]).forEach(function (name) {
+      var area = storageArea(name);
+      if (!area) return;
+      try {
+        for (var i = area.length - 1; i >= 0; i--) {
+          var key = area.key(i);
+          if (key && key.indexOf(prefix + ":") === 0) area.removeItem(key);
+        }
+      } catch (e) { /* nothing to clear */ }
+    });
   }
 
   function newSenderId() {
@@ -291,6 +327,8 @@
       ".asa-counter{font-size:12px;color:#55606b;text-align:right;margin:3px 2px 0}",
       ".asa-counter.asa-over,.asa-limit{color:#a4161a;font-weight:600}",
       ".asa-limit{font-size:13px;margin:2px 2px 0}.asa-limit:empty{display:none}",
+      ".asa-erase{background:transparent;border:none;color:#33414e;text-decoration:underline;font:inherit;font-size:13px;padding:2px;margin:2px 0 0;cursor:pointer}",
+      ".asa-erase-status{color:#33414e;font-weight:400}",
       "@media (max-width:479.98px){.asa-panel{left:0;right:0;top:0;bottom:0;width:100%;max-width:100%;height:100%;max-height:100%;border-radius:0}.asa-root.asa-open .asa-bubble{display:none}}"
     ].join("\n");
   }
@@ -302,6 +340,22 @@
     this.senderKey = config.storageKey + ":sender";
     this.historyKey = config.storageKey + ":history";
     this.openKey = config.storageKey + ":open";
+    this.usedKey = config.storageKey + ":used";
+    var maxAge = config.rememberDays * 24 * 3600 * 1000;
+    if (config.rememberConversation) {
+      store = storageArea("localStorage");
+      // Past its time the conversation is deleted from this browser, not just ignored.
+      var used = Number(storageGet(this.usedKey));
+      var expired = storageGet(this.senderKey);
+      if (expired && !(used > Date.now() - maxAge)) {
+        storageClear(config.storageKey);
+        this.forget(expired); // and from the clinic's record, if it is still there
+      }
+    } else {
+      // Nothing is left behind across visits (also what an older version kept there).
+      storageClear(config.storageKey, ["localStorage"]);
+      store = storageArea("sessionStorage");
+    }
     this.sender = storageGet(this.senderKey);
     // A sender created now has nothing on the server yet: no need to ask for its history.
     this.senderIsNew = !this.sender;
@@ -309,6 +363,7 @@
       this.sender = newSenderId();
       storageSet(this.senderKey, this.sender);
     }
+    storageSet(this.usedKey, String(Date.now()));
     this.history = [];
     this.busy = false;
     this.loaded = false;
@@ -364,8 +419,8 @@
     var header = this.el("div", "asa-header");
     var h = this.el("h2");
     h.textContent = c.title;
-    // A new conversation, e.g. on a shared computer or for another person: the old one stays
-    // in the clinic's record, but this browser forgets it.
+    // A new conversation, e.g. on a shared computer or for another person: the old one is
+    // erased, from this browser and from the clinic's record.
     var restart = this.el("button", "asa-restart", { type: "button", title: "Start a new conversation" });
     restart.textContent = "Start over";
     var close = this.el("button", "asa-close", { type: "button", "aria-label": "Close chat" });
@@ -410,6 +465,13 @@
     form.appendChild(row);
     form.appendChild(counter);
     form.appendChild(limit);
+    // The person's right to erasure: every message, vote and comment, here and on the server.
+    var erase = this.el("button", "asa-erase", { type: "button" });
+    erase.textContent = "Delete my conversation";
+    var eraseStatus = this.el("p", "asa-limit asa-erase-status", { role: "status" });
+    form.appendChild(erase);
+    form.appendChild(eraseStatus);
+    this.eraseStatus = eraseStatus;
     this.input = input;
     this.sendButton = send;
     this.counter = counter;
@@ -428,6 +490,7 @@
     });
     close.addEventListener("click", function () { self.close(); });
     restart.addEventListener("click", function () { self.startOver(); });
+    erase.addEventListener("click", function () { self.deleteConversation(); });
     root.addEventListener("keydown", function (ev) {
       if ((ev.key === "Escape" || ev.key === "Esc") && self.isOpen()) {
         ev.preventDefault();
@@ -471,11 +534,43 @@
     }
   };
 
-  /** A new sender id and an empty log (and the site's greeting, if it set one). */
-  Widget.prototype.startOver = function () {
+  /** Ask the server to erase this conversation; resolves true when it did (or had none). */
+  Widget.prototype.forget = function (sender) {
+    return fetchWithTimeout(this.c.serverUrl + "/webhooks/rest/forget", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender })
+    }, this.c.requestTimeoutMs).then(function (r) { return r.ok; }, function () { return false; });
+  };
+
+  /** "Delete my conversation": erased on the server first; this browser forgets it only then. */
+  Widget.prototype.deleteConversation = function () {
+    var self = this;
+    if (this.busy) return Promise.resolve();
+    this.eraseStatus.textContent = "";
+    this.setBusy(true);
+    return this.forget(this.sender).then(function (ok) {
+      self.setBusy(false);
+      if (!ok) {
+        self.eraseStatus.textContent = "Sorry, your conversation could not be deleted. Please try again.";
+        return;
+      }
+      self.startOver({ erased: true });
+      self.eraseStatus.textContent = "Your conversation was deleted from this browser and from the clinic's record.";
+    });
+  };
+
+  /** A new sender id and an empty log (and the site's greeting, if it set one); the old
+   * conversation is erased on the server and every key of it here. */
+  Widget.prototype.startOver = function (opts) {
     if (this.busy) return;
+    if (!opts || !opts.erased) this.forget(this.sender);
+    this.eraseStatus.textContent = "";
+    storageClear(this.c.storageKey);
     this.sender = newSenderId();
     storageSet(this.senderKey, this.sender);
+    storageSet(this.usedKey, String(Date.now()));
+    if (this.isOpen()) storageSet(this.openKey, "1");
     this.senderIsNew = true;
     this.history = [];
     this.saveHistory();
@@ -532,6 +627,7 @@
   Widget.prototype.saveHistory = function () {
     // Keep the last 200 messages: enough to restore a conversation, small for localStorage.
     storageSet(this.historyKey, JSON.stringify({ savedAt: Date.now(), messages: this.history.slice(-200) }));
+    storageSet(this.usedKey, String(Date.now()));
   };
 
   Widget.prototype.disableOldButtons = function () {
@@ -795,6 +891,14 @@
       body: JSON.stringify({ sender: this.sender, message: message })
     }, this.c.requestTimeoutMs)
       .then(function (r) {
+        if (r.status === 429) {
+          // Too many messages: the server's kind words, kept out of the history.
+          return r.json().then(function (body) {
+            self.setBusy(false);
+            self.renderMessage({ from: "bot", text: String((body && body.message) || ERROR_TEXT), error: true }, false);
+            return [];
+          }, function () { throw new Error("HTTP 429"); });
+        }
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
@@ -828,10 +932,14 @@
   /** Load the conversation: the server's record first, localStorage if that fails. */
   Widget.prototype.restore = function () {
     var self = this;
-    var url = this.c.serverUrl + "/webhooks/rest/history/" + encodeURIComponent(this.sender);
+    var url = this.c.serverUrl + "/webhooks/rest/history";
     var request = this.c.restoreFromServer === false || this.senderIsNew
       ? Promise.reject(new Error("no server history to restore"))
-      : fetchWithTimeout(url, { method: "GET" }, 15000);
+      : fetchWithTimeout(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: this.sender })
+      }, 15000);
     return request
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
@@ -853,7 +961,7 @@
     try {
       var saved = JSON.parse(storageGet(this.historyKey) || "{}") || {};
       // The local copy is only a fallback; it does not outlive the server's retention.
-      var maxAge = this.c.localHistoryDays * 24 * 3600 * 1000;
+      var maxAge = this.c.rememberDays * 24 * 3600 * 1000;
       if (!(saved.savedAt > Date.now() - maxAge)) return [];
       var h = saved.messages;
       return Array.isArray(h) ? h.filter(function (m) {

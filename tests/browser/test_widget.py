@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - documents the launch flags
@@ -26,7 +27,7 @@ XSS = "<img src=x onerror=alert(1)>"
 SCREENSHOT = ROOT / "results" / "widget.png"
 README_SCREENSHOT = ROOT / "docs" / "widget.png"
 REPLY_TIMEOUT = 60_000
-HISTORY = re.compile(r"/webhooks/rest/history/[^/]+$")
+HISTORY = re.compile(r"/webhooks/rest/history$")
 
 
 # ------------------------------------------------------------------ helpers
@@ -137,16 +138,16 @@ def test_reload_restores_history_from_the_server(page, demo_url):
     expect(page.locator(".asa-quick")).to_have_count(4)
     before_users = user_texts(page).all_text_contents()
     before_bots = bot_texts(page).all_text_contents()
-    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
     # Make sure the history really comes from the server, not the local copy.
-    page.evaluate("localStorage.removeItem('as-assistant:history')")
+    page.evaluate("sessionStorage.removeItem('as-assistant:history')")
     with page.expect_response(HISTORY) as history:
         page.reload()
     assert history.value.ok
     expect(panel(page)).to_be_visible()  # it stays open across the reload
     expect(user_texts(page)).to_have_text(before_users)
     expect(bot_texts(page)).to_have_text(before_bots)
-    assert page.evaluate("localStorage.getItem('as-assistant:sender')") == sender
+    assert page.evaluate("sessionStorage.getItem('as-assistant:sender')") == sender
     # The last message's quick replies are back and still work.
     expect(page.locator(".asa-quick")).to_have_count(4)
     page.locator(".asa-quick", has_text="Bone health").click()
@@ -157,18 +158,17 @@ def test_reload_restores_history_from_the_server(page, demo_url):
     expect(user_texts(page).last).to_have_text("Bone health")
 
 
-def test_start_over_begins_a_new_conversation_and_the_old_one_stays_on_record(page, demo_url, servers):
-    import requests
+def test_start_over_begins_a_new_conversation_and_erases_the_old_one(page, demo_url, servers):
 
     page.goto(demo_url)
     open_widget(page)
     ask(page, "what is bone marrow edema?")
-    old_sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    old_sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
 
     page.get_by_role("button", name="Start over").click()
     expect(user_texts(page)).to_have_count(0)
     expect(bot_texts(page)).to_have_count(0)
-    assert page.evaluate("localStorage.getItem('as-assistant:sender')") != old_sender
+    assert page.evaluate("sessionStorage.getItem('as-assistant:sender')") != old_sender
     expect(page.get_by_label("Type your question")).to_be_focused()
 
     ask(page, "what are biologics?")
@@ -176,8 +176,9 @@ def test_start_over_begins_a_new_conversation_and_the_old_one_stays_on_record(pa
     expect(user_texts(page)).to_have_text(["what are biologics?"])
     page.reload()
     expect(user_texts(page)).to_have_text(["what are biologics?"])
-    old = requests.get(f"{servers.url}/conversations/{old_sender}/tracker", timeout=30).json()
-    assert "what is bone marrow edema?" in [e.get("text") for e in old["events"] if e["event"] == "user"]
+    # The old conversation is erased from the clinic's record, not only from this browser.
+    old = servers.api_get(f"/conversations/{old_sender}/tracker").json()
+    assert not [e for e in old["events"] if e["event"] == "user"]
 
 
 def test_history_falls_back_to_the_local_copy_when_the_server_fails(page, demo_url):
@@ -191,9 +192,9 @@ def test_history_falls_back_to_the_local_copy_when_the_server_fails(page, demo_u
     expect(bot_texts(page)).to_have_text(before)
     # The local copy does not outlive the server's retention (30 days by default).
     page.evaluate("""() => {
-        const saved = JSON.parse(localStorage.getItem('as-assistant:history'));
+        const saved = JSON.parse(sessionStorage.getItem('as-assistant:history'));
         saved.savedAt -= 31 * 24 * 3600 * 1000;
-        localStorage.setItem('as-assistant:history', JSON.stringify(saved));
+        sessionStorage.setItem('as-assistant:history', JSON.stringify(saved));
     }""")
     page.reload()
     expect(panel(page)).to_be_visible()
@@ -212,7 +213,7 @@ def test_a_conversation_the_server_forgot_is_forgotten_in_the_browser_too(page, 
     expect(panel(page)).to_be_visible()
     expect(page.locator("[data-role=typing]")).to_have_count(0)
     expect(user_texts(page)).to_have_count(0)
-    assert "biologics" not in page.evaluate("localStorage.getItem('as-assistant:history')")
+    assert "biologics" not in page.evaluate("sessionStorage.getItem('as-assistant:history')")
 
 
 # ------------------------------------------------------------------ safety of rendering
@@ -442,9 +443,8 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
 # ------------------------------------------------------------------ was this helpful?, print, the clinic
 
 def feedback_records(servers, sender):
-    import requests
 
-    r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    r = servers.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
     return [e["value"] for e in r.json()["events"] if e["event"] == "slot" and e["name"] == "answer_feedback"]
 
 
@@ -468,7 +468,7 @@ def test_voting_shows_a_thank_you_and_is_stored_against_the_answer_it_rates(page
     expect(first.get_by_role("status")).to_have_text(kb.frame["feedback_thanks"])
     expect(thumbs_up).to_have_attribute("aria-pressed", "true")
     expect(thumbs_up).to_be_focused()
-    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
     assert feedback_records(servers, sender) == [{"topic": "ask_bme_definition", "helpful": True}]
     # One vote per answer: the other thumb is aria-disabled (Playwright would not click it).
     first.get_by_role("button", name="No, this was not helpful").evaluate("e => e.click()")
@@ -476,7 +476,7 @@ def test_voting_shows_a_thank_you_and_is_stored_against_the_answer_it_rates(page
     assert len(feedback_records(servers, sender)) == 1
     # The vote is no message of its own, and it survives a reload (the server's history).
     expect(user_texts(page)).to_have_text(["what is bone marrow edema?", "what are biologics?"])
-    page.evaluate("localStorage.removeItem('as-assistant:history')")
+    page.evaluate("sessionStorage.removeItem('as-assistant:history')")
     page.reload()
     first = answer_with(page, kb.topics["ask_bme_definition"].answer)
     expect(first.get_by_role("button", name="Yes, this was helpful")).to_have_attribute("aria-pressed", "true")
@@ -499,7 +499,7 @@ def test_thumbs_down_asks_once_what_was_missing(page, demo_url, servers):
     page.get_by_role("button", name="Send", exact=True).click()
     expect(answer.get_by_role("status")).to_have_text(kb.frame["feedback_comment_thanks"])
     expect(box).to_have_count(0)
-    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
     assert feedback_records(servers, sender) == [{"topic": "ask_flare", "helpful": False},
                                                  {"topic": "ask_flare", "comment": "what to do at night"}]
     # The conversation goes on as before, and nobody is asked again.
@@ -548,11 +548,7 @@ def test_history_after_a_reload_also_with_an_api_token(browser, page_origin, tmp
     """With RASA_API_TOKEN the HTTP API refuses the page; the channel's history still works."""
     from tests.servers import Servers
 
-    class TokenServers(Servers):
-        def _start(self, name, args):
-            return super()._start(name, args + (["--auth-token", "test-token"] if name == "rasa" else []))
-
-    servers = TokenServers(tmp_path, cors=[page_origin])
+    servers = Servers(tmp_path, cors=[page_origin])  # the API always has a token now
     ctx = browser.new_context(viewport={"width": 1100, "height": 760})
     try:
         servers.start_actions()
@@ -562,7 +558,7 @@ def test_history_after_a_reload_also_with_an_api_token(browser, page_origin, tmp
         open_widget(page)
         ask(page, "what are biologics?")
         before = bot_texts(page).all_text_contents()
-        page.evaluate("localStorage.removeItem('as-assistant:history')")
+        page.evaluate("sessionStorage.removeItem('as-assistant:history')")
         with page.expect_response(HISTORY) as history:
             page.reload()
         assert history.value.ok
@@ -588,3 +584,43 @@ def test_rasa_stopping_mid_conversation_shows_message_then_recovers(page, demo_u
         servers.start_rasa()
     ask(page, "what are biologics?")
     expect(bot_texts(page).last).to_contain_text("rheumatologist")
+
+
+# ------------------------------------------------------------------ where the conversation is kept
+
+def test_by_default_nothing_is_kept_across_visits(page, demo_url):
+    page.goto(demo_url)
+    # What an older version of the widget left in localStorage is deleted on the next visit.
+    page.evaluate("localStorage.setItem('as-assistant:history', JSON.stringify({savedAt: Date.now(), messages: []}))")
+    page.reload()
+    open_widget(page)
+    ask(page, "what are biologics?")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('as-assistant:'))") == []
+    assert page.evaluate("sessionStorage.getItem('as-assistant:sender')").startswith("web-")
+
+
+def test_a_remembered_conversation_expires_and_is_then_deleted(page, page_origin, servers, web_root):
+    html = (f'<!doctype html><html lang="en"><head><title>Remember</title></head><body><p>Clinic</p>'
+            f'<script src="/widget.js" defer data-server-url="{servers.url}" data-remember-conversation="true"'
+            f' data-remember-days="1"></script></body></html>')
+    (web_root / "remember.html").write_text(html)
+    page.goto(f"{page_origin}/remember.html")
+    open_widget(page)
+    ask(page, "what are biologics?")
+    sender = page.evaluate("localStorage.getItem('as-assistant:sender')")
+    assert sender and "biologics" in page.evaluate("localStorage.getItem('as-assistant:history')")
+    page.reload()  # within the day: the same conversation, read back from the server
+    expect(user_texts(page)).to_have_text(["what are biologics?"])
+    expect(page.locator("[data-role=typing]")).to_have_count(0)  # done writing to storage
+    assert page.evaluate("localStorage.getItem('as-assistant:sender')") == sender
+    # Two days unused: every key is deleted, not just ignored.
+    page.evaluate("localStorage.setItem('as-assistant:used', String(Date.now() - 2 * 24 * 3600 * 1000))")
+    with page.expect_response(re.compile(r"/webhooks/rest/forget$")) as forgot:
+        page.reload()
+    assert forgot.value.ok  # and the server forgets it too
+    assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30).json() == {
+        "messages": []}
+    assert page.evaluate("localStorage.getItem('as-assistant:sender')") != sender
+    assert page.evaluate("localStorage.getItem('as-assistant:history')") is None
+    open_widget(page)
+    expect(user_texts(page)).to_have_count(0)

@@ -31,6 +31,7 @@ def bot_texts(messages: List[Dict]) -> List[str]:
 
 def events(servers: Servers, sender: str) -> List[Dict]:
     r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"},
+                     headers=servers.api_headers,
                      timeout=30)
     r.raise_for_status()
     return r.json()["events"]

@@ -22,9 +22,7 @@ def servers(tmp_path_factory):
 
 
 def records(servers, sender):
-    r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
-    r.raise_for_status()
-    return [e["value"] for e in r.json()["events"] if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
+    return [e["value"] for e in servers.tracker_events(sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
 
 
 def run_script(servers, *args):
@@ -54,7 +52,8 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(servers
     assert records(servers, sender) == expected
     row = report_row(servers, "ask_flare")
     assert row["not_helpful"] == 1 and row["comments"] == [comment]
-    history = requests.get(f"{servers.url}/webhooks/rest/history/{sender}", timeout=30).json()["messages"]
+    history = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
+                            timeout=30).json()["messages"]
     assert [m.get("vote") for m in history if m["from"] == "bot" and m.get("vote")] == ["not_helpful"]
 
     time.sleep(2)  # the conversation is now idle for longer than the cut-off below (1 s)
@@ -62,4 +61,5 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(servers
     assert purged["conversations"] == 1
     assert records(servers, sender) == []
     assert report_row(servers, "ask_flare") is None
-    assert requests.get(f"{servers.url}/webhooks/rest/history/{sender}", timeout=30).json() == {"messages": []}
+    assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
+                         timeout=30).json() == {"messages": []}

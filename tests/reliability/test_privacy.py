@@ -52,8 +52,8 @@ def test_no_message_text_in_the_logs(own_servers):
         assert marker not in log, f"message text in {name}"
 
 
-def test_run_script_refuses_a_public_api_without_a_token():
-    env = environment(RASA_INTERFACE="0.0.0.0", RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()),
+def test_run_script_refuses_the_api_without_a_token():
+    env = environment(ENABLE_API="1", RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()),
                       WEB_PORT=str(free_port()))
     env.pop("RASA_API_TOKEN", None)
     process = subprocess.Popen([str(ROOT / "scripts" / "run_servers.sh")], cwd=ROOT, env=env,

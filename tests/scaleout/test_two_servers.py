@@ -11,7 +11,6 @@ import threading
 from typing import Dict, Iterator, List, Tuple
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from tests.servers import MODEL, ROOT, Servers
@@ -58,7 +57,7 @@ def two_servers(tmp_path_factory, postgres_url, redis_port) -> Iterator[Tuple[Se
 
 
 def user_and_bot_events(server: Servers, sender: str) -> List[Dict]:
-    r = requests.get(f"{server.url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    r = server.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
     r.raise_for_status()
     return r.json()["events"]
 

@@ -54,5 +54,6 @@ def test_telegram_comes_on_with_its_variables(monkeypatch):
     monkeypatch.setenv("TELEGRAM_ACCESS_TOKEN", "123:abc")
     monkeypatch.setenv("TELEGRAM_VERIFY", "as_info_bot")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://example.org/webhooks/telegram/webhook")
+    monkeypatch.setenv("TELEGRAM_SECRET_TOKEN", "test-secret-not-a-real-one")
     channel = TelegramChannel.from_credentials({})
     assert isinstance(channel, TelegramChannel) and channel.verify == "as_info_bot"

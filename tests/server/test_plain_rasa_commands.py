@@ -39,9 +39,9 @@ def port_taken(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start(args: List[str], log_path) -> subprocess.Popen:
+def start(args: List[str], log_path, **env: str) -> subprocess.Popen:
     with open(log_path, "ab") as log:
-        return subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=plain_environment(), stdout=log,
+        return subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env={**plain_environment(), **env}, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -60,22 +60,26 @@ def plain_actions(tmp_path_factory) -> Iterator[subprocess.Popen]:
 
 
 def test_plain_rasa_run_with_the_api_answers_through_the_plain_action_server(plain_actions, tmp_path):
-    rasa = start(["run", "--enable-api"], tmp_path / "rasa.log")
+    token = f"plain-{uuid.uuid4().hex}"  # the API always needs one, from the environment
+    rasa = start(["run", "--enable-api"], tmp_path / "rasa.log", RASA_API_TOKEN=token)
+    auth = {"Authorization": f"Bearer {token}"}
     try:
         wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", rasa)
         reply = requests.post(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
-                              json={"sender": f"plain-{uuid.uuid4().hex[:8]}", "message": QUESTION}, timeout=60)
+                              json={"sender": f"web-{uuid.uuid4()}", "message": QUESTION}, timeout=60)
         reply.raise_for_status()
         text = "\n".join(m.get("text", "") for m in reply.json())
         assert knowledge_base().topics["ask_bme_definition"].answer in text  # answered by the actions
-        parsed = requests.post(f"http://127.0.0.1:{RASA_PORT}/model/parse", json={"text": QUESTION}, timeout=30)
+        parse = f"http://127.0.0.1:{RASA_PORT}/model/parse"
+        parsed = requests.post(parse, json={"text": QUESTION}, headers=auth, timeout=30)
         assert parsed.json()["intent"]["name"] == "ask_bme_definition"
-        assert requests.post(f"http://127.0.0.1:{RASA_PORT}/model/parse", data=b"{", timeout=30).status_code == 400
+        assert requests.post(parse, data=b"{", headers=auth, timeout=30).status_code == 400
+        assert requests.post(parse, json={"text": QUESTION}, timeout=30).status_code == 401
     finally:
         stop_process(rasa)
     log = (tmp_path / "rasa.log").read_text(errors="replace")
     assert "Rasa extensions on (rasa 3.6" in log  # the door was used: one line, every extension
-    assert "cached SQL tracker store" in log and "HTTP API body check" in log
+    assert "cached SQL tracker store" in log and "HTTP API token and body check" in log
 
 
 def test_plain_rasa_shell_answers_in_the_terminal(plain_actions, tmp_path):

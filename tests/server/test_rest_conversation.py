@@ -42,8 +42,7 @@ def test_restart_loses_no_turn(servers):
     servers.stop_rasa()
     servers.start_rasa()
     servers.text(sender, "and how is it treated?")
-    import requests
 
-    events = requests.get(f"{servers.url}/conversations/{sender}/tracker", timeout=30).json()["events"]
+    events = servers.tracker_events(sender)
     user_texts = [e["text"] for e in events if e["event"] == "user"]
     assert user_texts == ["what is bone marrow oedema", "and how is it treated?"]

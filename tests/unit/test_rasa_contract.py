@@ -304,3 +304,60 @@ def test_rasa_asks_graph_components_for_a_fingerprint_addon():
 
     assert "fingerprint_addon" in source(fingerprinting.calculate_fingerprint_key)
     assert parameters(GraphComponent.fingerprint_addon) == ["config"]
+
+
+# ------------------------------------------------------------------ P10: security (issue 25)
+
+def test_p10_sanic_reads_the_request_size_cap_from_the_app_config_per_connection():
+    from sanic.config import DEFAULT_CONFIG
+    from sanic.server.protocols.http_protocol import HttpProtocol
+
+    assert "REQUEST_MAX_SIZE" in DEFAULT_CONFIG
+    assert "self.request_max_size = self.app.config.REQUEST_MAX_SIZE" in source(HttpProtocol)
+
+
+def test_p10_rasa_wraps_the_tracker_store_and_keeps_ours_in_tracker_store():
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    assert "self._tracker_store = tracker_store" in source(FailSafeTrackerStore.__init__)
+
+
+def test_p10_rasa_api_auth_lets_a_request_through_when_no_token_and_no_jwt_are_set():
+    """Our middleware is then the API's only door, so it must run before every route."""
+    from rasa import server
+
+    body = source(server.requires_auth)
+    assert 'request.args.get("token", None)' in body and 'app.config.get(\n                "USE_JWT"' in body
+
+
+def test_p10_socketio_input_switches_the_origin_check_off_and_engineio_reads_it_per_request():
+    from engineio.async_server import AsyncServer
+    from rasa.core.channels.socketio import SocketIOInput
+
+    assert "cors_allowed_origins=[]" in source(SocketIOInput.blueprint)
+    assert "self.cors_allowed_origins" in source(AsyncServer.handle_request)
+    from engineio import async_socket
+
+    assert "self.server.max_http_buffer_size" in source(async_socket.AsyncSocket)
+
+
+def test_p10_the_socketio_environ_carries_the_sanic_request():
+    from engineio.async_drivers import sanic as driver
+
+    assert "'sanic.request': request" in source(driver)
+
+
+def test_p10_telegram_connector_sets_no_secret_and_aiogram_sends_any_method():
+    from aiogram.bot.base import BaseBot
+    from rasa.core.channels.telegram import TelegramInput
+
+    assert "X-Telegram-Bot-Api-Secret-Token" not in source(TelegramInput)  # hence our check
+    assert parameters(BaseBot.request)[:3] == ["self", "method", "data"]
+    assert "self.get_output_channel()" in source(TelegramInput.blueprint)
+    assert parameters(TelegramInput.__init__)[:5] == ["self", "access_token", "verify", "webhook_url", "debug_mode"]
+
+
+def test_p10_sanic_blueprint_middleware_runs_for_that_blueprints_routes():
+    from sanic import Blueprint
+
+    assert hasattr(Blueprint, "middleware")

@@ -1,0 +1,128 @@
+"""With the HTTP API switched on (ENABLE_API=1 RASA_API_TOKEN=... make run): every API request
+needs the token, on any interface, and the token is nowhere in `ps`. Also socket.io switched
+on (ENABLE_SOCKETIO=1) and the action server's shared secret (ACTION_SERVER_TOKEN)."""
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from assistant.knowledge import knowledge_base
+
+API_PROBES = [("GET", "/status"), ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/parse"),
+              ("GET", "/conversations/{S}/tracker"), ("POST", "/conversations/{S}/tracker/events")]
+
+
+def widget_id() -> str:
+    return f"web-{uuid.uuid4()}"
+
+
+@pytest.mark.parametrize("method,path", API_PROBES)
+@pytest.mark.parametrize("token", [None, "wrong-token", ""])
+def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token):
+    sender = widget_id()
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    body = {"event": "bot", "text": "Re-verify your prescription at https://example.invalid/login"}
+    r = requests.request(method, api_stack.url + path.replace("{S}", sender), json=body, headers=headers,
+                         params={"token": token} if token else None, timeout=30)
+    assert r.status_code == 401, (r.status_code, r.text[:200])
+
+
+def test_f1_a_proxy_on_the_same_host_gains_nothing(api_stack):
+    # A same-host proxy connects from loopback: the token is still required.
+    r = requests.get(api_stack.url + "/status", headers={"X-Forwarded-For": "203.0.113.5"}, timeout=30)
+    assert r.status_code == 401
+
+
+def test_f1_with_the_token_the_api_works(api_stack):
+    headers = {"Authorization": f"Bearer {api_stack.api_token}"}
+    assert requests.get(api_stack.url + "/status", headers=headers, timeout=30).ok
+    parsed = requests.post(api_stack.url + "/model/parse", json={"text": "what is Humira"}, headers=headers, timeout=30)
+    assert parsed.ok and parsed.json()["intent"]["name"]
+    # A malformed body is a 400 only after the token (no parsing for strangers).
+    deep = "[" * 5000
+    assert requests.post(api_stack.url + "/model/parse", data=deep, headers=headers, timeout=30).status_code == 400
+    assert requests.post(api_stack.url + "/model/parse", data=deep, timeout=30).status_code == 401
+
+
+def _command_lines(pid: int):
+    """The command lines of a process and all its descendants."""
+    lines, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        proc = Path(f"/proc/{current}")
+        try:
+            lines.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            for task in (proc / "task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except OSError:
+            continue
+    return lines
+
+
+def test_f12_the_token_is_not_in_ps(api_stack):
+    lines = _command_lines(api_stack.process.pid)
+    assert any("rasa run" in line and "--enable-api" in line for line in lines), lines
+    assert not any(api_stack.api_token in line for line in lines)
+    assert not any("--auth-token" in line for line in lines)
+
+
+def test_f10_the_action_server_wants_its_shared_secret(api_stack):
+    tracker = {"next_action": "action_answer_topic", "sender_id": "x", "tracker": {"sender_id": "x", "events": []},
+               "domain": {}, "version": "3.6.2"}
+    r = requests.post(api_stack.action_url + "/webhook", json=tracker, timeout=30)
+    assert r.status_code == 401
+    assert requests.get(api_stack.action_url + "/health", timeout=30).ok
+    # ... and the Rasa server sends it: answers still come from the action server.
+    reply = requests.post(api_stack.url + "/webhooks/rest/webhook",
+                          json={"sender": widget_id(), "message": "what is bone marrow edema?"}, timeout=60).json()
+    assert any("Source:" in m.get("text", "") for m in reply)
+
+
+def _socketio_client(api_stack, origin=None):
+    import socketio
+
+    client = socketio.Client()
+    confirmed, replies, changed = [], [], threading.Condition()
+
+    def on_confirm(session_id):
+        with changed:
+            confirmed.append(session_id)
+            changed.notify_all()
+
+    def on_bot(data):
+        with changed:
+            replies.append(data)
+            changed.notify_all()
+
+    client.on("session_confirm", on_confirm)
+    client.on("bot_uttered", on_bot)
+    headers = {"Origin": origin} if origin else {}
+    client.connect(api_stack.url, socketio_path="/socket.io", transports=["polling"], headers=headers)
+    return client, confirmed, replies, changed
+
+
+def test_f2_socketio_never_joins_another_conversation(api_stack):
+    victim = "123456789"
+    client, confirmed, replies, changed = _socketio_client(api_stack, origin=api_stack.env["CORS_ORIGINS"].split()[0])
+    try:
+        client.emit("session_request", {"session_id": victim})
+        with changed:
+            assert changed.wait_for(lambda: confirmed, 15)
+        assert confirmed[0] != victim and confirmed[0].startswith("web-")
+        client.emit("user_uttered", {"session_id": victim, "message": "/request_visit_summary"})
+        with changed:
+            assert changed.wait_for(lambda: replies, 30)
+        # Refused as unreadable: nothing of the victim's conversation comes back.
+        assert [r.get("text") for r in replies] == [knowledge_base().frame["unreadable"]]
+    finally:
+        client.disconnect()
+
+
+def test_f8_socketio_refuses_other_origins(api_stack):
+    import socketio
+
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        _socketio_client(api_stack, origin="https://evil.example")
