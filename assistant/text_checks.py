@@ -117,7 +117,7 @@ _VACCINE_AFTER_VERB = re.compile(
 # "20mg" is one word: the amount is matched with its number, as people type it.
 _DOSE_QUESTION = re.compile(
     r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|dose|dosage|"
-    r"\d*\s*mg|milligrams?|two pens|catch up|early|earlier|higher|lower)\b",
+    r"\d*\s*mg|milligrams?|higher|lower)\b",
     re.IGNORECASE,
 )
 # "How much can I drink on methotrexate?" is the alcohol topic, with its own no-number answer.
