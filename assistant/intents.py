@@ -39,7 +39,7 @@ MEDICATION_INTENTS = frozenset({ASK_DRUG_INFO, ASK_DRUG_SIDE_EFFECTS, ASK_TIME_T
                                 INFORM_CURRENT_MEDICATION})
 # Its answer already asks the person to agree a limit with their team: no dose note.
 ASK_ALCOHOL = "ask_alcohol"
-# Skipping or timing a vaccine is this topic, not a medicine change (components/medicine_question_guard.py).
+# Skipping or timing a vaccine is this topic, not a medicine change (assistant/rules/table.py).
 ASK_INFECTIONS_VACCINES = "ask_infections_vaccines"
 
 RASA_BUILT_IN = frozenset({NLU_FALLBACK})

@@ -433,7 +433,7 @@ def _load_frame(path: Path) -> Dict[str, str]:
 REQUIRED_FRAME = {
     "source_prefix", "referral", "referral_caregiver", "referral_undiagnosed",
     "referral_undiagnosed_caregiver", "caregiver_intro",
-    "dose_mentioned", "second_question", "red_flag_intro", "red_flag_unspecified",
+    "dose_mentioned", "second_question", "close_call", "red_flag_intro", "red_flag_unspecified",
     "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
     "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
     "more_ask_time_to_work",

@@ -52,7 +52,11 @@ _NOW = re.compile(
     r"just (?:fell|slipped|had|started|happened|noticed))\b", re.IGNORECASE)
 _LONG_STANDING = re.compile(
     r"\b(?:for (?:months|years|weeks|ages|a long time|\d+ (?:months|years|weeks))|been like (?:this|that)|"
-    r"sometimes|on and off|every time|whenever|keeps?|always|often|used to|over the years)\b", re.IGNORECASE)
+    r"sometimes|on and off|every time|whenever|keeps?|always|often|used to|over the years|"
+    # A past event told as background: "fractured his neck at 68", "years ago", "back in 2019".
+    r"(?:\d+|a few|two|three|four|five|several|many) (?:years|months) ago|last (?:year|summer|winter|spring|autumn)|"
+    r"back in|in (?:19|20)\d\d|at (?:the age of )?\d\d\b|when (?:i|he|she|we|they) (?:was|were)|"
+    r"as a (?:child|kid|teenager))\b", re.IGNORECASE)
 _NOT_HAPPENING = re.compile(
     r"\b(?:i (?:don't|do not|dont) have (?:it|that|this|any)|(?:i'm|im|i am) (?:ok|okay|fine)|"
     r"just (?:want|wondering|curious|asking)|for the future|no (?:pain|symptoms?) (?:today|now|at the moment))\b",

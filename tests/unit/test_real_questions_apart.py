@@ -1,5 +1,6 @@
-"""The real-question set is a measure, never training data: no training example may be a
-near copy of one of its questions (or of the held-out set's)."""
+"""The real-question halves are a measure, never training data: no training example may be a
+near copy of one of their questions (or of the held-out set's), no training source may be a
+page they were drawn from, and the sealed test half shares no host (site) with training."""
 import re
 
 import pytest
@@ -24,7 +25,9 @@ def nlu_examples(path):
 
 
 TRAINING = [e for p in sorted((ROOT / "data/nlu").rglob("*.yml")) for e in nlu_examples(p)]
-REAL = [q["text"] for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]]
+DEV = yaml.safe_load((ROOT / "tests/real_questions/dev.yml").read_text())["questions"]
+TEST = yaml.safe_load((ROOT / "tests/real_questions/test.yml").read_text())["questions"]
+REAL = [q["text"] for q in DEV + TEST]
 HOLDOUT = nlu_examples(ROOT / "tests/nlu_holdout.yml")
 
 
@@ -37,8 +40,9 @@ def near_copies(tests, training):
 
 
 def test_the_real_question_set_is_large_and_sourced():
-    questions = yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]
-    assert len(questions) >= 250
+    questions = DEV + TEST
+    assert len(DEV) >= 250 and len(TEST) >= 250
+    assert sum(q.get("part") == "new" for q in TEST) >= 150
     assert all(q["source"].startswith(("http://", "https://")) for q in questions)
     assert all(q["intent"] and isinstance(q.get("facts", []), list) for q in questions)
 
@@ -68,8 +72,28 @@ def test_training_examples_modelled_on_public_questions_never_use_a_test_questio
     # name their pages; a page the real-question set was drawn from stays out of training.
     sources = training_sources()
     assert len(sources) >= 150
-    tested = {page(q["source"]) for q in yaml.safe_load((ROOT / "tests/real_questions.yml").read_text())["questions"]}
+    tested = {page(q["source"]) for q in DEV + TEST}
     assert sorted(sources & tested) == []
+
+
+def host(url):
+    """A URL's site: scheme, "www." and the path do not make another host."""
+    return re.sub(r"^https?://(www\.)?", "", url.strip()).split("/")[0].split(":")[0].lower()
+
+
+def test_the_sealed_test_half_shares_no_host_with_training_sources():
+    training_hosts = {host(url) for p in (ROOT / "data/nlu").rglob("*.yml")
+                      for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)}
+    assert sorted(training_hosts & {host(q["source"]) for q in TEST}) == []
+
+
+def test_the_new_test_questions_come_from_hosts_no_dev_question_came_from():
+    dev_hosts = {host(q["source"]) for q in DEV}
+    assert sorted(dev_hosts & {host(q["source"]) for q in TEST if q.get("part") == "new"}) == []
+
+
+def test_host_ignores_scheme_www_path_and_port():
+    assert host("https://www.nass.co.uk/about/") == host("http://nass.co.uk:443/x") == "nass.co.uk"
 
 
 def test_page_treats_scheme_www_and_slash_as_the_same_page():

@@ -1,24 +1,17 @@
 """The sentence encoder: the numpy MiniLM matches the reference model, the ONNX graph built
-from the same weights matches the numpy one (float exactly, int8 closely), the distilled static
-table puts paraphrases together, and the featurizer gives each token its sentence's vector."""
+from the same weights matches the numpy one (float exactly, int8 closely), and int8 keeps
+paraphrases nearer than other topics."""
 
 import numpy as np
-import pytest
 
-from assistant.sentence_encoder import OnnxEncoder, StaticEncoder, TransformerEncoder, minilm_dir
+from assistant.sentence_encoder import OnnxEncoder, TransformerEncoder, minilm_dir
 from tests.conftest import ROOT
 
-TABLE = ROOT / "build/sentence_encoder/minilm_static.npz"  # built by `make install`
 GRAPH = ROOT / "build/sentence_encoder/minilm_int8.onnx"  # built by `make install`
 SENTENCES = ["what is humira", "hi",
              "My husband (41) has had AS for 12 years. His MRI showed oedema in the SI joints - "
              "does that mean the Cosentyx isn't working, and should we ask about switching?",
              "wat is bone marow edema 😕", ""]
-
-
-@pytest.fixture(scope="module")
-def static():
-    return StaticEncoder.from_files(TABLE, minilm_dir() / "tokenizer.json")
 
 
 def cosine(a, b):
@@ -51,28 +44,3 @@ def test_onnx_graph_computes_what_the_numpy_encoder_does(tmp_path):
     night = int8.encode("my back pain wakes me up at night")
     assert cosine(night, int8.encode("lower back hurts in the middle of the night")) > \
         cosine(night, int8.encode("how much do biologics cost with insurance"))
-
-
-def test_static_encoder_puts_paraphrases_together(static):
-    night = static.encode("my back pain wakes me up at night")
-    assert cosine(night, static.encode("lower back hurts in the middle of the night")) > \
-        cosine(night, static.encode("how much do biologics cost with insurance"))
-    assert static.encode("").shape == (static.dim,) and not static.encode("").any()
-
-
-def test_featurizer_gives_each_token_its_sentence(static):
-    from rasa.nlu.tokenizers.tokenizer import Token
-
-    from components.sentence_embedding_featurizer import SentenceEmbeddingFeaturizer
-
-    featurizer = SentenceEmbeddingFeaturizer.__new__(SentenceEmbeddingFeaturizer)
-    featurizer.encoder = static
-    text = "My son has AS. Is it inherited?"
-    tokens = [Token("My", 0, 2), Token("son", 3, 6), Token("Is", 15, 17), Token("inherited?", 21, 31)]
-    rows = featurizer.sequence_features(text, tokens)
-    sentence = featurizer.sentence_features(text)
-    assert rows.shape == (4, 2 * static.dim) and sentence.shape == (1, 2 * static.dim)
-    assert np.allclose(rows[2, :static.dim], static.encode("Is it inherited?"))
-    assert np.allclose(rows[0, :static.dim], static.encode("My son has AS."))
-    # the message as a whole, then its question part
-    assert np.allclose(sentence[0, static.dim:], static.encode("Is it inherited?"))

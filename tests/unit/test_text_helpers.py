@@ -75,8 +75,6 @@ def test_short_follow_up_stays_on_the_subject():
     ("how many pills is too many", False, "ask_dosage"),
     ("how much prednisone for a flare", True, "ask_dosage"),
     ("can I just swap to Cosentyx?", True, "ask_stop_medication"),
-    ("should he do two pens this time to catch up?", True, "ask_dosage"),
-    ("can my husband inject his Humira a week early?", True, "ask_dosage"),
     ("they put my methotrexate up to 20mg, can I just stay on 15?", True, "ask_dosage"),
     ("should I stop my Humira before the shingles vaccine?", True, "ask_stop_medication"),
     # Not asking to change anything: the educational answer, not the refusal.
