@@ -30,22 +30,43 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) <= 8 else 2
 
 
-def token_pattern(phrase: str, fuzzy: bool = True) -> List[Dict]:
-    """The Matcher pattern for a phrase: one dict per token, fuzzy where the length allows."""
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions), as spaCy's FUZZY counts."""
+    if abs(len(a) - len(b)) > 2:
+        return 3  # more than any allowed_edits: no need to count
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) -> List[Dict]:
+    """The Matcher pattern for a phrase: one dict per token, fuzzy where the length allows.
+
+    A word spelled as one the matcher knows is that word, never a typo of another: "injection"
+    is not "infection" two letters off."""
     pattern = []
     for token in make_doc(phrase.lower()):
         if token.is_space:
             continue
         edits = allowed_edits(token.text) if fuzzy else 0
-        pattern.append({"LOWER": {f"FUZZY{edits}": token.text}} if edits else {"LOWER": token.text})
+        if not edits:
+            pattern.append({"LOWER": token.text})
+            continue
+        others = sorted(w for w in known if w != token.text and edit_distance(w, token.text) <= edits)
+        pattern.append({"LOWER": {f"FUZZY{edits}": token.text, **({"NOT_IN": others} if others else {})}})
     return pattern
 
 
 def build_matcher(labelled_phrases: Iterable[Tuple[str, str]], fuzzy: bool = True) -> Matcher:
     """A Matcher with one rule per label, from (label, phrase) pairs."""
+    labelled_phrases = list(labelled_phrases)
+    known = {t.text for _, phrase in labelled_phrases for t in make_doc(phrase.lower()) if not t.is_space}
     by_label: Dict[str, List[List[Dict]]] = {}
     for label, phrase in labelled_phrases:
-        pattern = token_pattern(phrase, fuzzy)
+        pattern = token_pattern(phrase, fuzzy, known)
         if pattern:
             by_label.setdefault(label, []).append(pattern)
     matcher = Matcher(blank_english().vocab)

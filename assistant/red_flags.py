@@ -48,7 +48,7 @@ _SOMEONE = re.compile(
     re.IGNORECASE)
 _NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
-    r"last night|since|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
+    r"last night|since(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis))|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
     r"just (?:fell|slipped|had|started|happened|noticed))\b", re.IGNORECASE)
 _LONG_STANDING = re.compile(
     r"\b(?:for (?:months|years|weeks|ages|a long time|\d+ (?:months|years|weeks))|been like (?:this|that)|"
