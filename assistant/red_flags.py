@@ -48,7 +48,10 @@ _SOMEONE = re.compile(
     re.IGNORECASE)
 _NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
-    r"last night|since(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis))|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
+    r"last night|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
+    # "since this morning" is now; "since July" or "since I was 20" is how long something has been.
+    r"since(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis))|"
     r"just (?:fell|slipped|had|started|happened|noticed))\b", re.IGNORECASE)
 _LONG_STANDING = re.compile(
     r"\b(?:for (?:months|years|weeks|ages|a long time|\d+ (?:months|years|weeks))|been like (?:this|that)|"
