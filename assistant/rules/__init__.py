@@ -69,7 +69,7 @@ def apply_verdict(parse: Parse, name: str, verdict: Optional[Verdict]) -> Parse:
         ranking = [{"name": verdict.override, "confidence": 1.0}] + [
             r for r in ranking if r.get("name") != verdict.override]
     # A rule fired when it changed the answer or added what the answer reads (red-flag entities).
-    changed = bool(ranking) and (not parse.ranking or ranking[0] != parse.ranking[0])
+    changed = bool(ranking) and (not parse.ranking or ranking[0]["name"] != parse.ranking[0]["name"])
     return replace(parse, ranking=ranking, ruled_out=ruled_out, entities=parse.entities + tuple(verdict.entities),
                    fired=parse.fired + ((name,) if changed or verdict.entities else ()))
 
