@@ -67,6 +67,7 @@ class Outcome:
     guess: str = ""
     guess_confidence: float = 0.0
     rules: Sequence[str] = ()
+    reply: str = ""
 
     def right_or_offered(self, q: Question) -> bool:
         return self.right or (self.offered is not None and (self.offered == q.intent or self.offered in q.also_ok))
@@ -86,6 +87,8 @@ class Summary:
     misses: List[Dict] = field(default_factory=list)
     thresholds: List[Dict] = field(default_factory=list)
     rules: Dict[str, Dict[str, int]] = field(default_factory=dict)
+    # Topic right but a labelled fact missing from the answer: what the content lacks (dev only).
+    missing_facts: List[Dict] = field(default_factory=list)
 
 
 def real_questions(path: Path) -> List[Question]:
@@ -155,7 +158,8 @@ async def parse_all(agent, questions: List[Question], with_facts: bool) -> List[
         else:
             outcome.guess, outcome.guess_confidence = served, parse["intent"].get("confidence", 0.0)
         if with_facts and q.facts:
-            outcome.facts_ok = carries_facts(reply_text(parse, q.text), q.facts)
+            outcome.reply = reply_text(parse, q.text)
+            outcome.facts_ok = carries_facts(outcome.reply, q.facts)
         outcomes.append(outcome)
     return outcomes
 
@@ -179,9 +183,10 @@ def summarise(name: str, questions: List[Question], outcomes: List[Outcome], sea
         facts=share([o for o in with_fact_labels if o.facts_ok], with_fact_labels) if with_fact_labels else None,
     )
     if not sealed:  # a sealed half never shows a question, a threshold or a rule's hits
-        summary.misses = [asdict(o) for o in outcomes if not o.right]
+        summary.misses = [{k: v for k, v in asdict(o).items() if k != "reply"} for o in outcomes if not o.right]
         summary.thresholds = threshold_table(questions, outcomes)
         summary.rules = rule_table(outcomes)
+        summary.missing_facts = missing_facts(questions, outcomes)
     return summary
 
 
@@ -195,6 +200,18 @@ def threshold_table(questions: List[Question], outcomes: List[Outcome]) -> List[
         rows.append({"threshold": t, "accuracy": round(sum(right) / len(right), 4),
                      "did_you_mean": round(served.count(DID_YOU_MEAN) / len(served), 4)})
     return rows
+
+
+def missing_facts(questions: List[Question], outcomes: List[Outcome]) -> List[Dict]:
+    """The fact groups most often missing from answers on the right topic, most common first."""
+    counts: Counter = Counter()
+    for q, o in zip(questions, outcomes, strict=True):
+        if o.right and o.facts_ok is False:
+            reply_words = o.reply.lower()
+            for group in q.facts:
+                if not any(word.lower() in reply_words for word in group):
+                    counts[(o.served, " / ".join(group))] += 1
+    return [{"topic": topic, "facts": facts, "count": n} for (topic, facts), n in counts.most_common(15)]
 
 
 def rule_table(outcomes: List[Outcome]) -> Dict[str, Dict[str, int]]:
@@ -229,6 +246,9 @@ def markdown(summaries: List[Summary], baselines: Dict[str, Dict[str, float]]) -
             lines += ["", f"Fallback threshold, {s.name}: " + ", ".join(
                 f"{r['threshold']}: {r['accuracy']:.1%} right / {r['did_you_mean']:.1%} did-you-mean"
                 for r in s.thresholds)]
+        if s.missing_facts:
+            lines += ["", f"Facts most often missing from answers on the right topic, {s.name}: " + "; ".join(
+                f"{m['topic']}: {m['facts']} ({m['count']})" for m in s.missing_facts)]
         if s.rules:
             lines += ["", f"Rules on {s.name} (fired / served intent right): " + ", ".join(
                 f"{rule} {r['fired']}/{r['agreed']}" for rule, r in s.rules.items())]
