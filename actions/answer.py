@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -11,8 +11,14 @@ from assistant.appointment import in_sentence
 from assistant.caregiver import care_recipient
 from assistant.compound import close_call, second_topic
 from assistant.feedback import feedback_buttons
-from assistant.follow_up import resolve_follow_up
+from assistant.follow_up import names_only, resolve_follow_up
 from assistant.knowledge import knowledge_base
+
+
+def named_spans(tracker: Tracker) -> List[Tuple[int, int]]:
+    """Where the latest message names a medicine or a class of them."""
+    return [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") in ("medication", "drug_class") and e.get("start") is not None]
 
 
 def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
@@ -25,9 +31,7 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     kb = knowledge_base()
     text = latest_text(tracker)
     discussed = list(tracker.get_slot("topics_discussed") or [])
-    named = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
-             if e.get("entity") in ("medication", "drug_class") and e.get("start") is not None]
-    intent = resolve_follow_up(latest_intent(tracker), text, tracker.get_slot("last_topic"), named)
+    intent = resolve_follow_up(latest_intent(tracker), text, tracker.get_slot("last_topic"), named_spans(tracker))
     if intent not in kb.topics:  # a rule sent an intent with no entry: say what we cover
         dispatcher.utter_message(response="utter_capabilities")
         return []
@@ -70,3 +74,17 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         return answer_turn(dispatcher, tracker)
+
+
+class ActionOutOfScope(Action):
+    """Outside what we cover, unless it is a short follow-up naming only another person or
+    medicine ("what about my daughter?"): then the previous question, about them."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if tracker.get_slot("last_topic") and names_only(latest_text(tracker), named_spans(tracker)):
+            return answer_turn(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

@@ -4,7 +4,7 @@ from typing import List, Optional, Tuple
 
 _RELATIONS = (
     "son|daughter|wife|husband|partner|boyfriend|girlfriend|fiance|fiancee|mum|mom|mother|"
-    "dad|father|child|kid|teenager|brother|sister|grandson|granddaughter|grandmother|"
+    "dad|father|child|children|kid|kids|teenager|brother|sister|grandson|granddaughter|grandmother|"
     "grandfather|grandma|grandpa|aunt|uncle|niece|nephew|friend"
 )
 # "my son has AS" is about the son; "my wife said I should ask" is still about the writer.

@@ -26,6 +26,10 @@ class IntentRules(RuleComponent):
         if parse.entities:
             message.set("entities", (message.get("entities") or []) + list(parse.entities), add_to_output=True)
         if parse.ranking != ranking and parse.ranking:
-            # The top keeps the classifier's confidence of 0 for a message of unknown words.
-            message.set("intent", parse.ranking[0], add_to_output=True)
+            new_top = parse.ranking[0]
+            if top.get("confidence") == 0.0 and new_top.get("confidence", 0.0) < 1.0:
+                # No word of it was known ("flibber jabber"): ruling a guess out leaves a guess,
+                # still at confidence 0, for the fallback.
+                new_top = {**new_top, "confidence": 0.0}
+            message.set("intent", new_top, add_to_output=True)
             message.set(INTENT_RANKING, parse.ranking, add_to_output=True)

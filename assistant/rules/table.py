@@ -21,6 +21,8 @@ CHANGE_TOPICS = frozenset({"ask_tapering", "ask_biosimilars", "ask_biologic_not_
 # bad days?") before the words decide. Overriding an unsure classifier too lost two dev
 # questions and caught none.
 MIN_SUPPORT = 0.1
+# Below this, an emergency guessed by the classifier from no red flag's words is ruled out.
+SURE_EMERGENCY = 0.5
 
 
 def other_language(p: Parse) -> Optional[Verdict]:
@@ -99,6 +101,10 @@ def red_flag(p: Parse) -> Optional[Verdict]:
     detector = _red_flag_detector()
     touched = detector.find(p.text)
     if not touched:
+        # No flag's words: the classifier's own emergency guess stands only when it is sure
+        # ("and for my wife?" read as an emergency at 0.14 is not one).
+        if p.top == intents.REPORT_RED_FLAG and p.support(intents.REPORT_RED_FLAG) < SURE_EMERGENCY:
+            return Verdict(rule_out=(intents.REPORT_RED_FLAG,))
         return None
     urgent = detector.urgent(p.text)
     entities = tuple({"entity": "red_flag" if f in urgent else "red_flag_asked", "value": f, "confidence": 1.0,

@@ -20,7 +20,12 @@ def answered_topic(messages):
     return None
 
 
-@pytest.mark.parametrize("exchange", EXCHANGES, ids=[" / ".join(e["turns"])[:60] for e in EXCHANGES])
+CASES = [pytest.param(e, id=" / ".join(e["turns"])[:60],
+                      marks=[pytest.mark.xfail(reason=e["known_failure"], strict=True)] if e.get("known_failure") else [])
+         for e in EXCHANGES]
+
+
+@pytest.mark.parametrize("exchange", CASES)
 def test_a_follow_up_asks_the_previous_question_about_what_it_names(servers, exchange):
     sender = f"follow-{uuid.uuid4().hex[:8]}"
     for turn in exchange["turns"]:
