@@ -20,9 +20,11 @@ def answered_topic(messages):
     return None
 
 
-CASES = [pytest.param(e, id=" / ".join(e["turns"])[:60],
-                      marks=[pytest.mark.xfail(reason=e["known_failure"], strict=True)] if e.get("known_failure") else [])
-         for e in EXCHANGES]
+def known_failure(exchange):
+    return [pytest.mark.xfail(reason=exchange["known_failure"], strict=True)] if exchange.get("known_failure") else []
+
+
+CASES = [pytest.param(e, id=" / ".join(e["turns"])[:60], marks=known_failure(e)) for e in EXCHANGES]
 
 
 @pytest.mark.parametrize("exchange", CASES)
