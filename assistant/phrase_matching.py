@@ -4,7 +4,7 @@ Medicine names and red-flag phrases are written once, as text, in `data/knowledg
 recognisers build their patterns here, so typo tolerance works the same everywhere.
 """
 import functools
-from typing import Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 import spacy
 from spacy.language import Language
@@ -47,7 +47,7 @@ def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) ->
 
     A word spelled as one the matcher knows is that word, never a typo of another: "injection"
     is not "infection" two letters off."""
-    pattern = []
+    pattern: List[Dict[str, Any]] = []
     for token in make_doc(phrase.lower()):
         if token.is_space:
             continue
@@ -56,7 +56,10 @@ def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) ->
             pattern.append({"LOWER": token.text})
             continue
         others = sorted(w for w in known if w != token.text and edit_distance(w, token.text) <= edits)
-        pattern.append({"LOWER": {f"FUZZY{edits}": token.text, **({"NOT_IN": others} if others else {})}})
+        match: Dict[str, Any] = {f"FUZZY{edits}": token.text}
+        if others:
+            match["NOT_IN"] = others
+        pattern.append({"LOWER": match})
     return pattern
 
 
