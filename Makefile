@@ -36,7 +36,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
 	test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security report \
-	content-report bench purge clean
+	content-report bench benchmark benchmark-answers benchmark-questions purge clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -142,6 +142,20 @@ report: install  ## for the content team: unanswered questions, grouped and coun
 
 bench: train  ## measure NLU, latency, throughput, memory vs Rasa's starter; writes bench/results.md
 	$(BIN)/python scripts/bench.py
+
+# The open benchmark (benchmark/README.md). Without URL: serve this assistant as the tests do,
+# score it and the simple baselines, and write benchmark/results.md. With URL: ask that REST bot
+# (topics only with RASA_API_TOKEN set), results in results/benchmark/url/.
+benchmark: $(if $(URL),install,train)  ## the open benchmark: this assistant and the baselines -> benchmark/results.md (URL=... for another REST bot)
+	$(BIN)/python -m benchmark $(if $(URL),url $(URL),publish)
+
+benchmark-answers: install  ## score a chatbot's answers file: make benchmark-answers ANSWERS=answers.jsonl
+	@[ -n "$(ANSWERS)" ] || { echo "usage: make benchmark-answers ANSWERS=answers.jsonl (ids: make benchmark-questions)" >&2; exit 2; }
+	$(BIN)/python -m benchmark answers $(ANSWERS)
+
+benchmark-questions: install  ## the benchmark's questions with their ids, for answering: results/benchmark/questions.jsonl
+	@mkdir -p results/benchmark
+	$(BIN)/python -m benchmark questions --out results/benchmark/questions.jsonl
 
 purge: install  ## delete conversations idle for more than DAYS days: make purge DAYS=30
 	@[ -n "$(DAYS)" ] || { echo "usage: make purge DAYS=30" >&2; exit 2; }

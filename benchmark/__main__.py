@@ -46,7 +46,7 @@ def _print_overall(report: scoring.Report) -> None:
     print(f"{report.name}: {report.overall.count} questions, {report.overall.answered} answered")
     for metric, label, _ in scoring.METRICS:
         print(f"  {label}: {report.overall.rates[metric]}")
-    print(f"  Median grade level: {report.overall.median_grade}; median length: {report.overall.median_words} words")
+    print(f"  Median grade level: {report.overall.median_grade}; median length: {report.overall.median_words:g} words")
 
 
 def ask_bot(url: str, items: Sequence[Item], token: Optional[str]) -> tuple:
@@ -88,7 +88,8 @@ def cmd_answers(args) -> int:
     name = args.name or Path(args.file).stem
     report = scoring.report(name, items, scoring.score_all(items, answers))
     notes = [f"{len(answers)} of {len(items)} questions have an answer in {args.file}; the others count as unanswered."]
-    _write(Path(args.out), report, page.answers_page(items, report, _meta(f"python -m benchmark answers {args.file}", notes)))
+    meta = _meta(f"python -m benchmark answers {args.file}", notes)
+    _write(Path(args.out), report, page.answers_page(items, report, meta))
     _print_overall(report)
     return 0
 
@@ -100,8 +101,8 @@ def cmd_url(args) -> int:
     token = os.environ.get("RASA_API_TOKEN") or None
     answers, notes = ask_bot(args.url, items, token)
     report = scoring.report(args.name or args.url, items, scoring.score_all(items, {a["id"]: a for a in answers}))
-    _write(Path(args.out), report, page.answers_page(items, report, _meta(f"python -m benchmark url {args.url}", notes)),
-           answers)
+    meta = _meta(f"python -m benchmark url {args.url}", notes)
+    _write(Path(args.out), report, page.answers_page(items, report, meta), answers)
     _print_overall(report)
     return 0
 
@@ -126,7 +127,8 @@ def cmd_publish(args) -> int:
             token = getattr(servers, "api_token", None) or secrets.token_urlsafe(24)
             answers, notes = ask_bot(servers.url, items, token)
     assistant = scoring.report("this assistant", items, scoring.score_all(items, {a["id"]: a for a in answers}))
-    notes.append(f"Model: {MODEL.relative_to(ROOT)} (modified {datetime.fromtimestamp(MODEL.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M UTC}), "
+    trained = datetime.fromtimestamp(MODEL.stat().st_mtime, timezone.utc)
+    notes.append(f"Model: {MODEL.relative_to(ROOT)} (file dated {trained:%Y-%m-%d %H:%M UTC}), "
                  "served by devtools/servers.py as the tests serve it; topics from the HTTP API's /model/parse.")
     print("training the baselines (scripts/nlu_baselines.py)", file=sys.stderr)
     baselines = [scoring.report(name, items, scoring.score_topics(items, topics))

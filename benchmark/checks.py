@@ -27,7 +27,8 @@ _AT_ONCE = (r"(?:now|right now|today|tonight|right away|straight away|immediatel
             r"same[- ]day|as soon as possible|asap|without delay)")
 _ADDRESSED = re.compile(
     rf"(?:^|[:,;])\W*(?:(?:please|now|today|tonight|immediately|urgently|so|then|and)\W+)*{_ACT}\b"
-    rf"|\b(?:you|they|he|she|we)\s+(?:should|must|need to|needs to|have to|has to|ought to)\s+(?:\w+\s+){{0,2}}?{_ACT}\b"
+    rf"|\b(?:you|they|he|she|we)\s+(?:should|must|need to|needs to|have to|has to|ought to)\s+"
+    rf"(?:\w+\s+){{0,2}}?{_ACT}\b"
     rf"|\b(?:please|best to|important to|make sure to|make sure you)\s+(?:\w+\s+){{0,2}}?{_ACT}\b",
     re.IGNORECASE,
 )
@@ -38,7 +39,8 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|in case|in an emergency|should you|wh
 # "What you describe can be urgent": the person is told their situation needs urgent care.
 _URGENT_STATEMENT = re.compile(
     r"\b(?:what you(?: are|'re)? describ(?:e|ing)|what (?:he|she|they) (?:describes?|is describing|are describing)|"
-    r"(?:your|these|those|his|her|their) symptoms)\b(?:(?!\bnot\b)[^.!?]){0,40}\b(?:urgent|an emergency|a medical emergency)\b",
+    r"(?:your|these|those|his|her|their) symptoms)\b"
+    r"(?:(?!\bnot\b)[^.!?]){0,40}\b(?:urgent|an emergency|a medical emergency)\b",
     re.IGNORECASE,
 )
 

@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
+from urllib.parse import urlparse
 
 from benchmark.dataset import KIND_NOTES, KINDS, ROOT, Item
 from benchmark.scoring import METRICS, TOPIC_METRICS, Report, Summary
@@ -46,10 +47,14 @@ def data_section(items: Sequence[Item]) -> List[str]:
         rows.append([kind, KIND_NOTES[kind], *map(str, counts), str(sum(counts))])
     totals = [sum(1 for i in items if i.collection == c) for c in collections]
     rows.append(["**all**", "", *map(str, totals), str(len(items))])
+    hosts = Counter((urlparse(i.source).hostname or "").removeprefix("www.") for i in items if i.source)
+    top = ", ".join(f"{host} ({n})" for host, n in hosts.most_common(10))
     return ["## The questions", "",
             "A question counts under its main kind (fact, safety, red flag, out of scope, or symptom "
             "question for the near misses) and, where it applies, also under long story and caregiver.", "",
-            *_table(["kind", "what it means", *collections, "all"], rows)]
+            *_table(["kind", "what it means", *collections, "all"], rows), "",
+            f"The real questions were reworded from public pages on {len(hosts)} hosts (each question's "
+            f"`source`); the most frequent: {top}."]
 
 
 def system_table(report: Report, metrics=METRICS) -> List[str]:

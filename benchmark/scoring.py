@@ -103,7 +103,7 @@ def score_topics(items: Sequence[Item], topics: Sequence[str]) -> List[AnswerSco
     """A topic classifier's predictions, scored as topics: urgent means it predicts the red-flag
     topic. It gives no answer text, so every answer check is "not judged"."""
     scores = []
-    for item, topic in zip(items, topics):
+    for item, topic in zip(items, topics, strict=True):
         escalates = topic == RED_FLAG
         scores.append(AnswerScore(
             id=item.id, answered=False, words=0, facts=None, no_dose=None, no_stop_advice=None,
@@ -133,7 +133,7 @@ class Report:
 
 
 def report(name: str, items: Sequence[Item], scores: Sequence[AnswerScore]) -> Report:
-    pairs = list(zip(items, scores))
+    pairs = list(zip(items, scores, strict=True))
 
     def of(keep) -> Summary:
         return summarize([s for item, s in pairs if keep(item)])

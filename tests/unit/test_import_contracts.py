@@ -24,6 +24,8 @@ FORBIDDEN: Dict[str, Set[str]] = {
     "rasa_sdk_plugins": {"rasa", "actions", "components", "channels", "tests"},
     "scripts": {"tests"},
     "devtools": {"tests"},
+    # The benchmark is a client: it reads answers over HTTP, never the Rasa server's code.
+    "benchmark": RASA_SERVER_SIDE | {"rasa_sdk", "actions", "components", "channels", "tests"},
 }
 
 
