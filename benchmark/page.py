@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Sequence
 from urllib.parse import urlparse
 
 from benchmark.dataset import KIND_NOTES, KINDS, ROOT, Item
+from benchmark import scoring
 from benchmark.scoring import METRICS, TOPIC_METRICS, Report, Summary
 
 NOT_JUDGED = "not judged"
@@ -58,7 +59,7 @@ def data_section(items: Sequence[Item]) -> List[str]:
 
 
 def system_table(report: Report, metrics=METRICS) -> List[str]:
-    summaries: Dict[str, Summary] = {"overall": report.overall, **report.by_kind}
+    summaries: Dict[str, Summary] = {"overall": report.overall, **report.by_collection, **report.by_kind}
     header = ["", *summaries]
     rows = [[label, *(str(s.rates[m]) for s in summaries.values())] for m, label, _ in metrics]
     rows.append(["Median grade level (Flesch-Kincaid)", *(_median(s.median_grade) for s in summaries.values())])
@@ -77,6 +78,8 @@ def topic_table(reports: Sequence[Report]) -> List[str]:
 
 def comparison_table(reports: Sequence[Report]) -> List[str]:
     labels = {m: label for m, label, _ in METRICS}
+    labels["urgent_advice"] = "Red flags caught (urgent advice; for a baseline, the red-flag topic)"
+    labels["no_false_alarm"] = "No false alarm on the rest (no urgent advice; for a baseline, not the red-flag topic)"
     rows = []
     for metric in TOPIC_METRICS:
         rows.append([labels[metric], *(str(r.overall.rates[metric]) for r in reports)])
@@ -85,6 +88,18 @@ def comparison_table(reports: Sequence[Report]) -> List[str]:
                    for r in reports)])
     for metric in ("facts", "no_dose", "pointer"):
         rows.append([labels[metric], *(str(r.overall.rates[metric]) for r in reports)])
+    return _table(["", *(r.name for r in reports)], rows)
+
+
+def parts_table(items: Sequence[Item], reports: Sequence[Report]) -> List[str]:
+    """Topic and key facts on the two parts of the real questions: the split part was seen by
+    earlier work on the assistant, the new part by no one."""
+    rows = []
+    for part, label in (("split", "split part (seen by earlier work)"), ("new", "new part (unseen)")):
+        keep = {i.id for i in items if i.collection == "real questions" and i.part == part}
+        for metric, name in (("topic_ok", "topic right"), ("facts", "key facts present")):
+            rows.append([f"{label}: {name}",
+                         *(str(scoring.rate([s for s in r.scores if s.id in keep], metric)) for r in reports)])
     return _table(["", *(r.name for r in reports)], rows)
 
 
@@ -123,7 +138,7 @@ def results_page(items: Sequence[Item], assistant: Report, baselines: Sequence[R
         "",
         *data_section(items),
         "",
-        f"## This assistant ({assistant.name})",
+        "## This assistant",
         "",
         *[f"- {note}" for note in meta.get("notes", [])],
         "",
@@ -145,6 +160,10 @@ def results_page(items: Sequence[Item], assistant: Report, baselines: Sequence[R
         "### Topic right, by topic group",
         "",
         *topic_table([assistant, *baselines]),
+        "",
+        "### The two parts of the real questions",
+        "",
+        *parts_table(items, [assistant, *baselines]),
         "",
     ]
     return "\n".join(lines)
