@@ -322,3 +322,19 @@ def test_the_topic_is_asked_only_with_a_token_sent_as_a_bearer_header(fake_bot, 
     assert parses == [({"text": small[0].text}, "Bearer s3cret"), ({"text": small[1].text}, "Bearer s3cret")]
     assert all("token" not in path for path, _, _ in FakeBot.seen)
     assert [r["topic"] for r in records] == ["ask_bme_definition", "ask_bme_definition"]
+
+
+def test_the_url_command_writes_a_rescorable_answers_file(fake_bot, tmp_path, monkeypatch):
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    assert main(["url", fake_bot, "--limit", "6", "--out", str(tmp_path)]) == 0
+    lines = [json.loads(line) for line in (tmp_path / "answers.jsonl").read_text().splitlines()]
+    assert len(lines) == 6 and all(line["answer"].startswith("About: ") for line in lines)  # greeting left out
+    report = (tmp_path / "report.md").read_text()
+    assert "not counted in the answers" in report and "topic figures are not judged" in report
+    assert main(["answers", str(tmp_path / "answers.jsonl"), "--out", str(tmp_path / "again")]) == 0
+
+
+def test_the_questions_command_lists_every_id(tmp_path):
+    assert main(["questions", "--out", str(tmp_path / "q.jsonl")]) == 0
+    ids = [json.loads(line)["id"] for line in (tmp_path / "q.jsonl").read_text().splitlines()]
+    assert ids == [i.id for i in load_items()]
