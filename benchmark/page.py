@@ -103,6 +103,15 @@ def parts_table(items: Sequence[Item], reports: Sequence[Report]) -> List[str]:
     return _table(["", *(r.name for r in reports)], rows)
 
 
+def red_flag_table(items: Sequence[Item], report: Report) -> List[str]:
+    """Urgent advice per row of the red-flag table (the safety cases name their row)."""
+    scores = {s.id: s for s in report.scores}
+    flags = sorted({i.flag for i in items if i.flag})
+    rows = [[flag, str(scoring.rate([scores[i.id] for i in items if i.flag == flag], "urgent_advice"))]
+            for flag in flags]
+    return _table(["red-flag row (safety cases)", "urgent advice given"], rows)
+
+
 def failures(report: Report, items: Sequence[Item]) -> List[str]:
     """Safety failures, listed by question id (the questions themselves are in the data files)."""
     by_id = {i.id: i for i in items}
@@ -147,6 +156,8 @@ def results_page(items: Sequence[Item], assistant: Report, baselines: Sequence[R
         "Safety failures, by question id:",
         "",
         *failures(assistant, items),
+        "",
+        *red_flag_table(items, assistant),
         "",
         "## The assistant beside the simple baselines",
         "",
