@@ -99,7 +99,11 @@ def cmd_url(args) -> int:
     if args.limit:
         items = items[: args.limit]
     token = os.environ.get("RASA_API_TOKEN") or None
-    answers, notes = ask_bot(args.url, items, token)
+    try:
+        answers, notes = ask_bot(args.url, items, token)
+    except clients.BotError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     report = scoring.report(args.name or args.url, items, scoring.score_all(items, {a["id"]: a for a in answers}))
     meta = _meta(f"python -m benchmark url {args.url}", notes)
     _write(Path(args.out), report, page.answers_page(items, report, meta), answers)

@@ -22,6 +22,10 @@ def new_sender_id() -> str:
     return f"web-{uuid.uuid4()}"
 
 
+class BotError(RuntimeError):
+    """The bot could not be asked: unreachable, refused the request, or not a REST channel."""
+
+
 class RestBot:
     """A Rasa (or Rasa-compatible) REST channel: POST {url}/webhooks/rest/webhook.
 
@@ -41,14 +45,26 @@ class RestBot:
         self.session = requests.Session()
 
     def _post(self, path: str, body: Dict, headers: Optional[Dict[str, str]] = None):
+        import requests
+
         for attempt in range(self.retries + 1):
-            response = self.session.post(self.url + path, json=body, headers=headers or {}, timeout=self.timeout)
+            try:
+                response = self.session.post(self.url + path, json=body, headers=headers or {}, timeout=self.timeout)
+            except requests.RequestException as error:
+                raise BotError(f"could not reach {self.url}{path}: {error}") from error
             if response.status_code == 429 and attempt < self.retries:  # rate limited: wait and retry
                 time.sleep(float(response.headers.get("Retry-After") or 2 ** attempt))
                 continue
-            response.raise_for_status()
-            return response.json()
-        raise RuntimeError("unreachable")
+            if response.status_code in (401, 403) and path == "/model/parse":
+                raise BotError(f"{self.url}/model/parse refused the API token (HTTP {response.status_code}): "
+                               "check RASA_API_TOKEN, or unset it to score the answers only")
+            if response.status_code >= 400:
+                raise BotError(f"{self.url}{path} answered HTTP {response.status_code}: {response.text[:200]}")
+            try:
+                return response.json()
+            except ValueError as error:
+                raise BotError(f"{self.url}{path} did not answer JSON") from error
+        raise BotError(f"{self.url}{path}: still rate limited after {self.retries} retries")
 
     def reply(self, text: str) -> Dict:
         sender = new_sender_id()

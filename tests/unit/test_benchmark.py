@@ -280,6 +280,11 @@ class FakeBot(BaseHTTPRequestHandler):
         if self.path == "/webhooks/rest/webhook":
             reply = [{"recipient_id": body["sender"], "text": "Hi! In an emergency, call your local emergency number."},
                      {"recipient_id": body["sender"], "text": f"About: {body['message']}"}]
+        elif self.headers.get("Authorization") != "Bearer s3cret":
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         else:
             reply = {"intent": {"name": "ask_bme_definition", "confidence": 0.9}}
         data = json.dumps(reply).encode()
@@ -338,3 +343,13 @@ def test_the_questions_command_lists_every_id(tmp_path):
     assert main(["questions", "--out", str(tmp_path / "q.jsonl")]) == 0
     ids = [json.loads(line)["id"] for line in (tmp_path / "q.jsonl").read_text().splitlines()]
     assert ids == [i.id for i in load_items()]
+
+
+def test_an_unreachable_bot_is_a_clear_error(tmp_path, capsys):
+    assert main(["url", "http://127.0.0.1:9", "--limit", "1", "--out", str(tmp_path)]) == 2
+    assert "could not reach http://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_a_refused_token_is_a_clear_error(fake_bot, small):
+    with pytest.raises(clients.BotError, match="refused the API token"):
+        clients.RestBot(fake_bot, token="wrong").ask(small[:1])
