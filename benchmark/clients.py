@@ -22,6 +22,13 @@ def new_sender_id() -> str:
     return f"web-{uuid.uuid4()}"
 
 
+def _retry_after(header: Optional[str], default: float) -> float:
+    try:
+        return min(float(header), 60.0) if header else default
+    except ValueError:  # an HTTP date: not worth parsing for a pause
+        return default
+
+
 class BotError(RuntimeError):
     """The bot could not be asked: unreachable, refused the request, or not a REST channel."""
 
@@ -35,7 +42,7 @@ class RestBot:
     ({"custom": {"topic": ...}}).
     """
 
-    def __init__(self, url: str, token: Optional[str] = None, timeout: float = 60, retries: int = 5) -> None:
+    def __init__(self, url: str, token: Optional[str] = None, timeout: float = 60, retries: int = 8) -> None:
         import requests
 
         self.url = url.rstrip("/")
@@ -53,7 +60,7 @@ class RestBot:
             except requests.RequestException as error:
                 raise BotError(f"could not reach {self.url}{path}: {error}") from error
             if response.status_code == 429 and attempt < self.retries:  # rate limited: wait and retry
-                time.sleep(float(response.headers.get("Retry-After") or 2 ** attempt))
+                time.sleep(_retry_after(response.headers.get("Retry-After"), min(2 ** attempt, 30)))
                 continue
             if response.status_code in (401, 403) and path == "/model/parse":
                 raise BotError(f"{self.url}/model/parse refused the API token (HTTP {response.status_code}): "
