@@ -273,10 +273,18 @@ def test_scoring_an_answers_file_from_the_command_line(tmp_path, capsys):
 class FakeBot(BaseHTTPRequestHandler):
     """A Rasa-like REST channel and /model/parse; records what it was sent."""
     seen: list = []
+    throttle = 0  # how many of the next requests get a 429
 
     def do_POST(self):  # noqa: N802 (the http.server name)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         FakeBot.seen.append((self.path, body, self.headers.get("Authorization")))
+        if FakeBot.throttle:
+            FakeBot.throttle -= 1
+            self.send_response(429)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/webhooks/rest/webhook":
             reply = [{"recipient_id": body["sender"], "text": "Hi! In an emergency, call your local emergency number."},
                      {"recipient_id": body["sender"], "text": f"About: {body['message']}"}]
@@ -300,7 +308,7 @@ class FakeBot(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fake_bot():
-    FakeBot.seen = []
+    FakeBot.seen, FakeBot.throttle = [], 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeBot)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -353,3 +361,10 @@ def test_an_unreachable_bot_is_a_clear_error(tmp_path, capsys):
 def test_a_refused_token_is_a_clear_error(fake_bot, small):
     with pytest.raises(clients.BotError, match="refused the API token"):
         clients.RestBot(fake_bot, token="wrong").ask(small[:1])
+
+
+def test_a_rate_limited_request_is_sent_again(fake_bot, small):
+    FakeBot.throttle = 2
+    records = clients.RestBot(fake_bot).ask(small[:1])
+    assert records[0]["messages"][-1] == f"About: {small[0].text}"
+    assert len(FakeBot.seen) == 3
