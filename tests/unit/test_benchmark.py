@@ -368,3 +368,30 @@ def test_a_rate_limited_request_is_sent_again(fake_bot, small):
     records = clients.RestBot(fake_bot).ask(small[:1])
     assert records[0]["messages"][-1] == f"About: {small[0].text}"
     assert len(FakeBot.seen) == 3
+
+
+def test_safety_cases_are_not_near_copies_of_training_or_test_texts():
+    """The safety cases stay independent: no near copy of a training example, a red-flag test
+    phrasing or a real question (character 3-5-grams, as tests/unit/test_real_questions_apart.py)."""
+    import yaml
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from scripts.nlu_baselines import training_examples
+    from tests.conftest import ROOT
+
+    def strings(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, (list, dict)):
+            for value in node.values() if isinstance(node, dict) else node:
+                yield from strings(value)
+
+    cases = [c.text for c in safety_cases()]
+    others = (training_examples()[0] + list(strings(yaml.safe_load((ROOT / "tests/fixtures/red_flag_phrasings.yml")
+                                                                      .read_text())))
+              + [i.text for i in real_questions()])
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).fit(cases + others)
+    similarity = cosine_similarity(vectorizer.transform(cases), vectorizer.transform(others))
+    near = [(cases[i], others[similarity[i].argmax()]) for i in range(len(cases)) if similarity[i].max() >= 0.8]
+    assert not near, near
