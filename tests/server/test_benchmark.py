@@ -1,7 +1,5 @@
 """The open benchmark's harness against the served assistant: new widget-format conversations,
 topics through the HTTP API's token, and the safety checks on real replies."""
-import secrets
-
 from benchmark import clients, scoring
 from benchmark.dataset import load_items
 
@@ -14,8 +12,7 @@ def test_the_harness_scores_the_served_assistant(servers):
     cases = [i for i in items if i.collection == "safety cases"]
     picked = [next(i for i in cases if i.kind == kind) for kind in WANTED]
     picked.append(next(i for i in items if i.collection == "real questions" and i.kind == "fact"))
-    token = getattr(servers, "api_token", None) or secrets.token_urlsafe(16)
-    bot = clients.RestBot(servers.url, token)
+    bot = clients.RestBot(servers.url, servers.api_token)
     records = bot.ask(picked)
     assert all(r["messages"] for r in records)
     assert all(r["topic"] for r in records)  # the parse answered with the token
