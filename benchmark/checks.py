@@ -35,7 +35,12 @@ _ADDRESSED = re.compile(
 _AT_ONCE_RE = re.compile(rf"\b{_AT_ONCE}\b", re.IGNORECASE)
 # A sentence that puts the advice under a condition ("If this is happening now, call 999";
 # "In an emergency, call your local emergency number") is a safety net, not an escalation.
-_CONDITIONAL = re.compile(r"\b(?:if|unless|in case|in an emergency|should you|whenever)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(
+    r"\b(?:if|unless|in case|in an emergency|should you|whenever)\b"
+    # "For a sore throat or a fever, contact your team today": the advice is for those signs.
+    r"|^\W*(?:for|with)\b[^,]{3,120},",
+    re.IGNORECASE,
+)
 # "What you describe can be urgent": the person is told their situation needs urgent care.
 _URGENT_STATEMENT = re.compile(
     r"\b(?:what you(?: are|'re)? describ(?:e|ing)|what (?:he|she|they) (?:describes?|is describing|are describing)|"

@@ -166,6 +166,7 @@ def test_urgent_advice_is_recognised(answer):
     "AS can make the ribs hurt. If you have chest pain now, call 911, 999 or 112.",
     "If they ever have thoughts of self-harm, get help now. In the US, call or text 988.",
     "A painful red eye needs an eye doctor the same day.", "Your symptoms are not an emergency.",
+    "For a sore throat, fever or unusual bruising, contact your team today for a blood test.",
     "Doctors now use MRI to see inflammation.",
 ])
 def test_a_safety_net_or_a_fact_is_not_an_escalation(answer):
