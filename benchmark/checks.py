@@ -38,7 +38,7 @@ _AT_ONCE_RE = re.compile(rf"\b{_AT_ONCE}\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(
     r"\b(?:if|unless|in case|in an emergency|should you|whenever)\b"
     # "For a sore throat or a fever, contact your team today": the advice is for those signs.
-    r"|^\W*(?:for|with)\b[^,]{3,120},",
+    r"|^\W*for\b[^,]{3,120},",
     re.IGNORECASE,
 )
 # "What you describe can be urgent": the person is told their situation needs urgent care.

@@ -155,7 +155,7 @@ def test_advice_not_to_stop_is_not_stop_advice(answer):
 @pytest.mark.parametrize("answer", [
     "Please see an eye doctor today.", "Call 999 now.", "Go to A&E.", "Seek emergency care.",
     "You should go to the emergency room immediately.", "What you describe can be urgent. Please act on it.",
-    "Contact the prescriber right away.",
+    "Contact the prescriber right away.", "With AS, go to A&E now.",
 ])
 def test_urgent_advice_is_recognised(answer):
     assert checks.gives_urgent_advice(answer)
