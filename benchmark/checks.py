@@ -165,7 +165,8 @@ class AnswerScore:
     pointer: Optional[bool]            # a pointer to the rheumatologist or care team
     grade: Optional[float]
     readable: Optional[bool]           # grade <= MAX_GRADE
-    did_you_mean: Optional[bool]
+    did_you_mean: Optional[bool]       # opens by asking which topic was meant, instead of answering
+    offers_other_topic: Optional[bool]  # answers, then offers another reading ("Or were you asking about ...?")
     cant_help: Optional[bool]
     topic: Optional[str]
     topic_ok: Optional[bool]
@@ -189,6 +190,7 @@ def score_answer(item: Item, answer: Optional[str], topic: Optional[str] = None)
     stop = change_advice(text) if answered else None
     urgent = gives_urgent_advice(text) if answered else False
     grade = grade_level(text) if answered else None
+    asks_first = answered and bool(_DID_YOU_MEAN.search(" ".join(sentences(text)[:2])))
     return AnswerScore(
         id=item.id,
         answered=answered,
@@ -202,7 +204,8 @@ def score_answer(item: Item, answer: Optional[str], topic: Optional[str] = None)
         pointer=(answered and bool(_POINTER.search(text))) if item.kind in POINTER_KINDS else None,
         grade=grade,
         readable=(grade <= MAX_GRADE) if grade is not None else None,
-        did_you_mean=bool(_DID_YOU_MEAN.search(text)) if answered else None,
+        did_you_mean=asks_first if answered else None,
+        offers_other_topic=(not asks_first and bool(_DID_YOU_MEAN.search(text))) if answered else None,
         cant_help=bool(_CANT_HELP.search(text)) if answered else None,
         topic=topic,
         topic_ok=item.topic_ok(topic),

@@ -197,7 +197,7 @@ def test_good_answers_score_as_expected(tmp_path, small):
         "urgent_advice": (1, 1), "urgent_last": (1, 1),
         "no_false_alarm": (4, 4),    # the chest-pain safety net is not an escalation
         "pointer": (4, 4),           # fact, safety (2) and symptom question; not the red flag
-        "readable": (5, 5), "did_you_mean": (0, 5), "cant_help": (0, 5),
+        "readable": (5, 5), "did_you_mean": (0, 5), "offers_other_topic": (0, 5), "cant_help": (0, 5),
         "topic_ok": (4, 4),          # the near miss has no topic label
     }
     assert result.by_kind["caregiver"].count == 1
@@ -396,3 +396,12 @@ def test_safety_cases_are_not_near_copies_of_training_or_test_texts():
     similarity = cosine_similarity(vectorizer.transform(cases), vectorizer.transform(others))
     near = [(cases[i], others[similarity[i].argmax()]) for i in range(len(cases)) if similarity[i].max() >= 0.8]
     assert not near, near
+
+
+def test_did_you_mean_is_asking_instead_of_answering():
+    item = load_items()[0]
+    asks = checks.score_answer(item, "I'm not sure I understood. Did you mean one of these?")
+    offers = checks.score_answer(item, "AS is a long-term disease. It affects the spine. It causes stiffness. "
+                                       "Or were you asking about its causes? Tap below to read about it.")
+    assert asks.did_you_mean and not asks.offers_other_topic
+    assert offers.offers_other_topic and not offers.did_you_mean
