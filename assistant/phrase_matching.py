@@ -31,15 +31,10 @@ def allowed_edits(word: str) -> int:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions), as spaCy's FUZZY counts."""
-    if abs(len(a) - len(b)) > 2:
-        return 3  # more than any allowed_edits: no need to count
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
-    return row[-1]
+    """Levenshtein distance, by spaCy's own (compiled) function, which its FUZZY operator uses."""
+    from spacy.matcher.levenshtein import levenshtein
+
+    return int(levenshtein(a, b))
 
 
 def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) -> List[Dict]:
@@ -55,7 +50,8 @@ def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) ->
         if not edits:
             pattern.append({"LOWER": token.text})
             continue
-        others = sorted(w for w in known if w != token.text and edit_distance(w, token.text) <= edits)
+        others = sorted(w for w in known if w != token.text and abs(len(w) - len(token.text)) <= edits
+                        and edit_distance(w, token.text) <= edits)
         match: Dict[str, Any] = {f"FUZZY{edits}": token.text}
         if others:
             match["NOT_IN"] = others
