@@ -1,6 +1,7 @@
 """Rule-based red-flag detection: fixed patterns from red_flags.yml, never a model's guess."""
+import functools
 import re
-from typing import Any, Dict, Iterable, List, Sequence, Set
+from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set
 
 from assistant.knowledge import KnowledgeBase
 from assistant.phrase_matching import build_matcher, make_doc
@@ -95,6 +96,12 @@ class RedFlagDetector:
                 for g, group in enumerate(trigger):
                     phrases += [(f"{flag.id}|{t}|{g}", phrase) for phrase in group]
         self._matcher = build_matcher(phrases)
+        # `urgent` and the rules ask about the same message one after the other.
+        self._hits = functools.lru_cache(maxsize=64)(self._match)
+
+    def _match(self, text: str) -> FrozenSet[str]:
+        doc = make_doc(whole_degrees(without_named_fevers(text)))
+        return frozenset(doc.vocab.strings[match_id] for match_id, _, _ in self._matcher(doc))
 
     def urgent(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
         """The red flags the person reports as happening: `find`, less general questions.
@@ -115,8 +122,7 @@ class RedFlagDetector:
         only when the message itself meets the trigger's other groups: an earlier medicine
         never makes a flag on its own.
         """
-        doc = make_doc(whole_degrees(without_named_fevers(text)))
-        hits = {doc.vocab.strings[match_id] for match_id, _, _ in self._matcher(doc)}
+        hits = self._hits(text)
         context = self._names(earlier_medicines)
         found = []
         for flag in self._flags.values():
