@@ -9,7 +9,7 @@ from actions.tracker_reading import latest_entity, latest_entity_values, latest_
 from assistant.answers import button, educational_reply
 from assistant.appointment import in_sentence
 from assistant.caregiver import care_recipient
-from assistant.compound import close_call, second_topic
+from assistant.compound import offered_topic
 from assistant.feedback import feedback_buttons
 from assistant.follow_up import names_only, resolve_follow_up
 from assistant.knowledge import knowledge_base
@@ -40,11 +40,9 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     person = care_recipient(text) or tracker.get_slot("care_recipient")
     asked = latest_entity_values(tracker, "red_flag_asked")
     reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    second = second_topic(text, ranking, intent, set(kb.topics), tracker.latest_message.get("questions") or [])
-    frame = "second_question"
-    if not second and intent == latest_intent(tracker):  # not for a follow-up read in context
-        second, frame = close_call(ranking, intent, set(kb.topics)), "close_call"
+    second, frame = offered_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics),
+                                  tracker.latest_message.get("questions") or [],
+                                  read_in_context=intent != latest_intent(tracker))
     if second:
         reply.text += "\n\n" + kb.frame[frame].format(title=in_sentence(kb.topics[second].title))
         offered = button(kb.topics[second].title, second)

@@ -1,6 +1,6 @@
 """Two questions in one message: find the second topic so it can be offered, not lost."""
 import re
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from assistant.follow_up import resolve_follow_up
 
@@ -64,3 +64,15 @@ def close_call(ranking: List[Dict], first: str, answerable: set) -> Optional[str
             continue
         return name if entry.get("confidence", 0) >= CLOSE_CALL * top.get("confidence", 0) else None
     return None
+
+
+def offered_topic(text: str, ranking: List[Dict], first: str, answerable: set, questions: Sequence[Dict] = (),
+                  read_in_context: bool = False) -> Tuple[Optional[str], str]:
+    """The topic to offer beside the answer, and the answer frame's sentence that introduces it:
+    a second question asked ("second_question"), else a close runner-up ("close_call"). A
+    follow-up re-read in context was not ranked for its topic, so no runner-up is close to it."""
+    second = second_topic(text, ranking, first, answerable, questions)
+    if second:
+        return second, "second_question"
+    close = None if read_in_context else close_call(ranking, first, answerable)
+    return (close, "close_call") if close else (None, "")

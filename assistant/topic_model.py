@@ -72,7 +72,9 @@ class TopicModel:
     def knows_a_word(self, text: str) -> bool:
         """False when not one word of the text was seen in training ("flibber jabber"): a guess
         from letters or meaning alone would answer gibberish."""
-        return self.words.transform([text]).nnz > 0
+        # The vocabulary lookup alone: the word features themselves are built once, for the ranking.
+        vocabulary = self.words.vocabulary_
+        return any(term in vocabulary for term in self.words.build_analyzer()(text))
 
     # -- training and prediction ------------------------------------------------------------
     def fit(self, texts: Sequence[str], intents: Sequence[str], meaning: Optional[np.ndarray] = None,

@@ -35,7 +35,7 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-from assistant.compound import close_call, second_topic
+from assistant import compound
 
 LONG_WORDS = 25
 DID_YOU_MEAN = "nlu_fallback"
@@ -139,9 +139,8 @@ def offered_topic(parse: Dict, text: str) -> Optional[str]:
     topics = set(knowledge_base().topics)
     if served not in topics:
         return None
-    ranking = parse.get("intent_ranking") or []
-    return (second_topic(text, ranking, served, topics, parse.get("questions") or [])
-            or close_call(ranking, served, topics))
+    return compound.offered_topic(text, parse.get("intent_ranking") or [], served, topics,
+                                  parse.get("questions") or [])[0]
 
 
 async def parse_all(agent, questions: List[Question], with_facts: bool) -> List[Outcome]:
