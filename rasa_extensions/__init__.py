@@ -28,7 +28,7 @@ of them can run without the others:
 | conversation ids out of logs | privacy.py | a logging filter on the root handlers | P4 |
 | message guard | channels/guard.py | agent, processor, lock store | P7 |
 | cached SQL tracker store | tracker_store.py | SQLTrackerStore | P8 |
-| atomic lock store | lock_store.py | LockStore, RedisLockStore | P9 |
+| atomic lock store | lock_store.py | RedisLockStore, InMemoryLockStore | P9 |
 
 tests/unit/test_rasa_contract.py pins every internal in the last column: after an upgrade it
 fails in seconds, naming what moved. Only then change SUPPORTED below.

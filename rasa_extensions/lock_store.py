@@ -1,4 +1,4 @@
-"""The conversation lock store: one server in memory, several servers on Redis, both safe.
+"""The conversation lock store: Rasa's in-memory one for one server, an atomic Redis one for several.
 
 Rasa handles one message per conversation at a time with a ticket lock: each message takes
 the next ticket and waits until it is the first. Rasa 3.6's RedisLockStore changes a lock by
@@ -8,21 +8,26 @@ the lock another has just queued on, and both then handle the conversation at on
 are lost (RasaHQ/rasa#9213; the fix, ConcurrentRedisLockStore, went to Rasa Pro only). The
 test in tests/scaleout/ lost two of six concurrent messages that way.
 
-Here every change to a lock is one step: a Redis transaction (WATCH the key, MULTI/EXEC,
-retried when another server changed it meanwhile), or in memory a change with no await in it.
-The ticket logic itself is Rasa's TicketLock, unchanged.
+- `AtomicRedisLockStore` is Rasa's RedisLockStore with every change to a lock made in one
+  step: a Redis transaction (WATCH the key, MULTI/EXEC), retried after a short random pause
+  when another server changed the lock meanwhile. The ticket logic is Rasa's TicketLock.
+- In memory, Rasa's own InMemoryLockStore is already atomic: its changes have no await in them.
 
-endpoints.yml selects the store with `store: ${LOCK_STORE_TYPE}` (in_memory or redis), so the
-variables are the ones Rasa documents; `url`, `port` and the other keys are RedisLockStore's
-(`password` and `use_ssl` from LOCK_STORE_PASSWORD and LOCK_STORE_USE_SSL). Locks are kept
-under each conversation's pseudonym, never its id.
+Both keep locks under each conversation's pseudonym, never its id.
+
+endpoints.yml names `TicketLockStore`, which builds one of the two from `store:
+${LOCK_STORE_TYPE}` (in_memory or redis), so the variables are the ones Rasa documents; `url`,
+`port` and the other keys are RedisLockStore's (`password` and `use_ssl` from
+LOCK_STORE_PASSWORD and LOCK_STORE_USE_SSL).
 """
 import json
 import os
+import random
+import time
 from typing import Any, Callable, Dict, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockStore, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 import rasa_extensions
@@ -33,75 +38,42 @@ T = TypeVar("T")
 # delete it) and a result.
 Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
 
+# Another server changed the lock between our read and our write: read it again after a pause
+# drawn from [0, min(MAX_PAUSE, FIRST_PAUSE * 2**attempt)] seconds ("full jitter"), so servers
+# that collided do not collide again in step. After MAX_ATTEMPTS the message fails (LockError).
+FIRST_PAUSE = 0.001
+MAX_PAUSE = 0.05
+MAX_ATTEMPTS = 50
 
-def _sanic_workers() -> int:
-    try:
-        return int(os.environ.get("SANIC_WORKERS") or 1)
-    except ValueError:
-        return 1  # Rasa itself falls back to one worker then
+
+def retry_pause(attempt: int, rng: Callable[[], float] = random.random) -> float:
+    return rng() * min(MAX_PAUSE, FIRST_PAUSE * 2 ** attempt)
 
 
-class TicketLockStore(LockStore):
-    def __init__(self, endpoint_config: EndpointConfig) -> None:
-        kwargs: Dict[Text, Any] = dict(endpoint_config.kwargs)
-        self.store = str(kwargs.pop("store", "in_memory") or "in_memory")
-        # From the environment these arrive as strings: no password is None, "false" is False.
-        kwargs["password"] = kwargs.get("password") or None
-        kwargs["use_ssl"] = str(kwargs.get("use_ssl", "")).strip().lower() in {"1", "true", "yes", "on"}
-        self._memory: Dict[Text, TicketLock] = {}
-        self._redis: Optional[RedisLockStore] = None
-        if self.store == "redis":
-            kwargs.pop("port", None)
-            self._redis = RedisLockStore(host=endpoint_config.url or "localhost",
-                                         port=int(endpoint_config.kwargs.get("port") or 6379), **kwargs)
-        elif self.store != "in_memory":
-            raise ValueError(f"lock_store store: {self.store!r} is neither 'in_memory' nor 'redis'")
-        elif _sanic_workers() > 1:
-            # Rasa lets a custom lock store run with several workers; each worker would keep
-            # its own in-memory locks, and one conversation could be handled twice at once.
-            raise ValueError("SANIC_WORKERS runs several server processes, which cannot share an "
-                             "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
-                             "SANIC_WORKERS=1.")
-        super().__init__()
-        rasa_extensions.mark_active(f"atomic lock store ({self.store})")
-        rasa_extensions.install()
-
+class _PseudonymLocks(LockStore):
     def lock(self, conversation_id: Text, *args: Any, **kwargs: Any) -> Any:
         """Rasa's lock, under the conversation's pseudonym: a lock key or value never shows the
         id (the widget's id reads its conversation back), e.g. to Redis MONITOR (SECURITY-REVIEW F10)."""
         return super().lock(security.pseudonym(conversation_id), *args, **kwargs)
 
-    # Reading, and the plain writes LockStore's own methods use.
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
-        return self._redis.get_lock(conversation_id) if self._redis else self._memory.get(conversation_id)
 
-    def save_lock(self, lock: TicketLock) -> None:
-        if self._redis:
-            self._redis.save_lock(lock)
-        else:
-            self._memory[lock.conversation_id] = lock
+class MemoryLockStore(_PseudonymLocks, InMemoryLockStore):
+    """Rasa's in-memory lock store, under pseudonyms."""
 
-    def delete_lock(self, conversation_id: Text) -> None:
-        if self._redis:
-            self._redis.delete_lock(conversation_id)
-        else:
-            self._memory.pop(conversation_id, None)
 
-    # Every change, in one step.
+class AtomicRedisLockStore(_PseudonymLocks, RedisLockStore):
+    """Rasa's RedisLockStore, each change to a lock one Redis transaction."""
+
+    sleep: Callable[[float], None] = staticmethod(time.sleep)
+
     def _change(self, conversation_id: Text, change: "Change[T]") -> T:
-        if not self._redis:
-            lock, result = change(self._memory.get(conversation_id))
-            if lock is None:
-                self._memory.pop(conversation_id, None)
-            else:
-                self._memory[conversation_id] = lock
-            return result
-
+        """Compare and set: read the lock under WATCH, apply `change`, write it in MULTI/EXEC;
+        when another server wrote the key in between, EXEC raises WatchError and we start over."""
         import redis
 
-        key = self._redis.key_prefix + conversation_id
-        with self._redis.red.pipeline() as pipe:
-            while True:
+        key = self.key_prefix + conversation_id
+        with self.red.pipeline() as pipe:
+            for attempt in range(MAX_ATTEMPTS):
                 try:
                     pipe.watch(key)
                     raw = pipe.get(key)
@@ -114,7 +86,10 @@ class TicketLockStore(LockStore):
                     pipe.execute()
                     return result
                 except redis.WatchError:
-                    continue  # another server changed this lock meanwhile: read it again
+                    pipe.reset()
+                    self.sleep(retry_pause(attempt))
+        raise LockError(f"The lock of conversation '{conversation_id}' kept changing under us "
+                        f"({MAX_ATTEMPTS} attempts).")
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
@@ -149,3 +124,42 @@ def _without(lock: Optional[TicketLock], ticket_number: int) -> Optional[TicketL
         lock.remove_ticket_for(ticket_number)
     return lock
 
+
+def _sanic_workers() -> int:
+    try:
+        return int(os.environ.get("SANIC_WORKERS") or 1)
+    except ValueError:
+        return 1  # Rasa itself falls back to one worker then
+
+
+def create_lock_store(endpoint_config: EndpointConfig) -> LockStore:
+    """The store endpoints.yml asks for: `store: in_memory` or `store: redis`."""
+    kwargs: Dict[Text, Any] = dict(endpoint_config.kwargs)
+    store = str(kwargs.pop("store", "in_memory") or "in_memory")
+    lock_store: LockStore
+    if store == "redis":
+        # From the environment these arrive as strings: no password is None, "false" is False.
+        kwargs["password"] = kwargs.get("password") or None
+        kwargs["use_ssl"] = security.env_flag("use_ssl", {"use_ssl": str(kwargs.get("use_ssl", ""))})
+        kwargs["port"] = int(kwargs.get("port") or 6379)
+        lock_store = AtomicRedisLockStore(host=endpoint_config.url or "localhost", **kwargs)
+    elif store != "in_memory":
+        raise ValueError(f"lock_store store: {store!r} is neither 'in_memory' nor 'redis'")
+    elif _sanic_workers() > 1:
+        # Rasa lets a custom lock store run with several workers; each worker would keep
+        # its own in-memory locks, and one conversation could be handled twice at once.
+        raise ValueError("SANIC_WORKERS runs several server processes, which cannot share an "
+                         "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
+                         "SANIC_WORKERS=1.")
+    else:
+        lock_store = MemoryLockStore()
+    rasa_extensions.mark_active(f"atomic lock store ({store})")
+    rasa_extensions.install()
+    return lock_store
+
+
+class TicketLockStore:
+    """What endpoints.yml names (Rasa loads a lock store by class): builds the store asked for."""
+
+    def __new__(cls, endpoint_config: EndpointConfig) -> Any:  # noqa: D102
+        return create_lock_store(endpoint_config)

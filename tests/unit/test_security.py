@@ -316,7 +316,7 @@ def test_locks_are_kept_under_a_pseudonym_not_the_conversation_id():
 
     async def hold():
         async with store.lock(sender):
-            return list(store._memory), [lock.conversation_id for lock in store._memory.values()]
+            return list(store.conversation_locks), [lock.conversation_id for lock in store.conversation_locks.values()]
 
     keys, ids = asyncio.run(hold())
     assert keys == [security.pseudonym(sender)] and sender not in json.dumps(ids)
