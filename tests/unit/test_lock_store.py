@@ -146,6 +146,8 @@ def test_the_back_off_grows_with_jitter_and_is_bounded(make_store):
 
 def test_endpoints_build_rasas_in_memory_store_or_the_atomic_redis_one(monkeypatch):
     monkeypatch.delenv("SANIC_WORKERS", raising=False)
+    # Not the process-wide extensions: test_rasa_contract reads Rasa's functions unpatched.
+    monkeypatch.setattr(lock_store.rasa_extensions, "install", lambda *args, **kwargs: None)
     memory = TicketLockStore(EndpointConfig(store="in_memory"))
     assert isinstance(memory, MemoryLockStore) and isinstance(memory, InMemoryLockStore)
     red = TicketLockStore(EndpointConfig(url="127.0.0.1", store="redis", port="1", password="", use_ssl="false"))
