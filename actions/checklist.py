@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 from actions.answer import answer_turn
 from actions.tracker_reading import checklist_answers, latest_intent, send, send_reply
 from assistant import intents
+from assistant.answers import button
 from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, checklist_summary
 from assistant.knowledge import KnowledgeBaseError, knowledge_base
 
@@ -113,8 +114,7 @@ class AskChecklistQuestion(Action, abc.ABC):
         checklist = knowledge_base().checklist
         factor = next(f for f in checklist.factors if f.slot == self.slot)
         question = factor.caregiver_question if tracker.get_slot("care_recipient") else factor.question
-        buttons = [{"title": title, "payload": f"/{INTENT_BY_ANSWER[value]}"}
-                   for value, title in checklist.answers.items()]
+        buttons = [button(title, INTENT_BY_ANSWER[value]) for value, title in checklist.answers.items()]
         send(dispatcher, tracker, question, buttons)
         return []
 

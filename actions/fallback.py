@@ -6,6 +6,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import send
+from assistant import intents
+from assistant.answers import button
 from assistant.clinic import clinic, contact_text
 from assistant.knowledge import knowledge_base
 
@@ -38,8 +40,8 @@ class ActionDidYouMean(Action):
             dispatcher.utter_message(text=kb.frame["contact_offer"] + "\n" + contact)
             # After the revert, which would undo it (the revert drops this turn's events).
             return [UserUtteranceReverted(), SlotSet("clinic_contact_offered", True)]
-        buttons = [{"title": kb.topics[g].title, "payload": f"/{g}"} for g in guesses]
-        buttons.append({"title": kb.frame["something_else"], "payload": "/out_of_scope"})
+        buttons = [button(kb.topics[g].title, g) for g in guesses]
+        buttons.append(button(kb.frame["something_else"], intents.OUT_OF_SCOPE))
         send(dispatcher, tracker, kb.frame["did_you_mean"], buttons)
         return [UserUtteranceReverted()]
 

@@ -4,8 +4,9 @@ All educational answers go through `render()`, so no answer can leave out its so
 referral. `educational_reply()` picks what to say for an intent, using the medicine or drug
 class the person named (or named earlier) where the topic is about one medicine.
 """
+import json
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from assistant import intents
 from assistant.knowledge import DrugClass, KnowledgeBase, Medication, Source
@@ -30,8 +31,14 @@ class Reply:
     body: str = ""
 
 
-def button(title: str, intent: str) -> Dict[str, str]:
-    return {"title": title, "payload": f"/{intent}"}
+def payload(intent: str, entities: Optional[Dict[str, Any]] = None) -> str:
+    """What a button sends: Rasa's `/intent`, with entities as `/intent{"key":value}`."""
+    return f"/{intent}" + (json.dumps(entities, separators=(",", ":"), ensure_ascii=False) if entities else "")
+
+
+def button(title: str, intent: str, entities: Optional[Dict[str, Any]] = None) -> Dict[str, str]:
+    """Every button the assistant sends is made here."""
+    return {"title": title, "payload": payload(intent, entities)}
 
 
 def first_upper(text: str) -> str:

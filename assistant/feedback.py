@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from assistant import intents
+from assistant.answers import button
+from assistant.answers import payload as button_payload
 from assistant.knowledge import KnowledgeBase
 
 FEEDBACK_SLOT = "answer_feedback"  # the record: {"topic": ..., "helpful": bool} or {"topic": ..., "comment": ...}
@@ -26,13 +28,13 @@ def feedback_payload(topic: str, helpful: Optional[bool] = None, comment: Option
         entities["helpful"] = helpful
     if comment is not None:
         entities["comment"] = comment
-    return f"/{intents.FEEDBACK}{json.dumps(entities, separators=(',', ':'), ensure_ascii=False)}"
+    return button_payload(intents.FEEDBACK, entities)
 
 
 def feedback_buttons(kb: KnowledgeBase, topic: str) -> List[Dict[str, str]]:
     """👍 and 👎 for one answer; the widget draws them as thumbs, channels as quick replies."""
-    return [{"title": kb.frame["feedback_helpful"], "payload": feedback_payload(topic, True)},
-            {"title": kb.frame["feedback_not_helpful"], "payload": feedback_payload(topic, False)}]
+    return [button(kb.frame["feedback_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": True}),
+            button(kb.frame["feedback_not_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": False})]
 
 
 def is_feedback_payload(text: str) -> bool:

@@ -130,7 +130,6 @@ class ChecklistFactor:
 
 @dataclass(frozen=True)
 class Checklist:
-    intro_topic: str
     factors: Tuple[ChecklistFactor, ...]
     texts: Dict[str, str]  # summary_intro, summary_none, scan_question, no_score, ...
     caregiver_texts: Dict[str, str]  # the same texts about "them", where they differ
@@ -451,12 +450,9 @@ CHECKLIST_TEXTS = ("summary_intro", "summary_none", "summary_not_sure", "scan_qu
 CHECKLIST_CAREGIVER_TEXTS = ("summary_none", "scan_question", "no_score")
 
 
-def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, Topic]) -> Checklist:
+def _load_checklist(path: Path, sources: Dict[str, Source]) -> Checklist:
     raw = _read_yaml(path).get("checklist") or {}
     e = _Entry(path, "checklist", raw, sources)
-    intro = e.text("intro_topic")
-    if intro not in topics:
-        raise e.fail(f"'intro_topic' names an unknown topic '{intro}'")
     factors = []
     for i, item in enumerate(raw.get("factors") or []):
         f = _Entry(path, f"factors[{i}]", item, sources)
@@ -471,7 +467,7 @@ def _load_checklist(path: Path, sources: Dict[str, Source], topics: Dict[str, To
     answers = raw.get("answers")
     if not isinstance(answers, dict) or set(answers) != {"yes", "no", "not_sure"}:
         raise e.fail("'answers' must give button titles for yes, no and not_sure")
-    return Checklist(intro, tuple(factors), texts, caregiver_texts, scan_sources, dict(answers),
+    return Checklist(tuple(factors), texts, caregiver_texts, scan_sources, dict(answers),
                      e.reviewed(), e.reviewed_by())
 
 
@@ -507,7 +503,7 @@ def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     classes, meds = _load_medications(d / "medications.yml", sources)
     red_flags = _load_red_flags(d / "red_flags.yml", sources, classes, meds)
     frame = _load_frame(d / "answer_frame.yml")
-    checklist = _load_checklist(d / "bone_health_checklist.yml", sources, topics)
+    checklist = _load_checklist(d / "bone_health_checklist.yml", sources)
     appointment = _load_appointment(d / "appointment_questions.yml")
     unknown = [t for t in appointment.topics if t not in topics]
     unknown += [t for t in (appointment.caregiver.topics if appointment.caregiver else {}) if t not in topics]
