@@ -13,7 +13,8 @@ import os
 import re
 import threading
 import time
-from typing import Any, Dict, Mapping, Optional, Tuple
+import unicodedata
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 # The chat widget's conversation ids: "web-" and a random UUID (122 random bits).
 WIDGET_SENDER_ID = re.compile(r"web-(?:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}|[0-9a-f]{32})")
@@ -27,6 +28,7 @@ NAMESPACED_SENDER_ID = re.compile(r"(?:telegram|slack|facebook):[^\s]+")
 MAX_REQUEST_BYTES = 65_536
 MAX_METADATA_BYTES = 2_048
 MAX_JSON_DEPTH = 8
+MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
 
 # Environment switches, all off by default.
 ALLOW_TEST_SENDER_IDS = "ALLOW_TEST_SENDER_IDS"  # any valid id, from a direct loopback client only
@@ -42,6 +44,12 @@ def env_flag(name: str, environ: Optional[Mapping[str, str]] = None) -> bool:
 
 def is_widget_sender_id(value: Any) -> bool:
     return isinstance(value, str) and bool(WIDGET_SENDER_ID.fullmatch(value))
+
+
+def is_valid_sender_id(value: Any) -> bool:
+    """A conversation id the tracker store can keep: 1 to 255 characters, no control ones."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_CHARS
+            and not any(unicodedata.category(c) == "Cc" for c in value))
 
 
 def is_loopback(address: Optional[str]) -> bool:
@@ -91,6 +99,40 @@ def loads_bounded(raw: Any, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if json_depth(value, max_depth) > max_depth:
         raise ValueError(f"JSON nested deeper than {max_depth} levels")
     return value
+
+
+class BodyError(ValueError):
+    """What is wrong with a request body, in words for the client (a 400)."""
+
+
+def read_body(raw: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False,
+              example: str = "") -> Dict[str, Any]:
+    """The one body check of every door that reads JSON (the REST channel, the HTTP API): the
+    request's bytes as JSON, bounded in depth, then `check_body`. Raises BodyError."""
+    try:
+        body = loads_bounded(raw or b"")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BodyError(f"The body must be JSON, nested at most {MAX_JSON_DEPTH} levels{example}.") from error
+    return check_body(body, required, optional, metadata, example)
+
+
+def check_body(body: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False,
+               example: str = "") -> Dict[str, Any]:
+    """A parsed body (or socket.io event data): an object whose `required` fields are strings,
+    whose `optional` ones are strings when given, and whose "metadata" (when `metadata`) is
+    small. Raises BodyError."""
+    if not isinstance(body, dict):
+        raise BodyError(f"The body must be a JSON object{example}.")
+    for name in required:
+        if body.get(name) is None:
+            raise BodyError(f'"{name}" is missing.')
+    for name in (*required, *optional):
+        if name in body and not isinstance(body[name], str):
+            raise BodyError(f'"{name}" must be a string.')
+    problem = metadata_problem(body.get("metadata")) if metadata else None
+    if problem:
+        raise BodyError(problem)
+    return body
 
 
 def metadata_problem(metadata: Any) -> Optional[str]:

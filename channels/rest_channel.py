@@ -35,7 +35,6 @@ that logs keep. Each person and each client may send only so many requests a min
 (RATE_LIMIT_PER_SENDER, RATE_LIMIT_PER_CLIENT; 0 = off): more get a 429 with a kind message.
 """
 import logging
-import unicodedata
 from typing import Any, Dict, Optional, Text, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -51,24 +50,18 @@ from channels.guard import GuardedChannel, Handler
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
+MAX_SENDER_CHARS = security.MAX_SENDER_CHARS
 MAX_BODY_BYTES = security.MAX_REQUEST_BYTES  # Sanic refuses more before reading it (rasa_extensions)
 WIDGET_SENDER_ID = security.WIDGET_SENDER_ID
 
 
-class BadRequest(ValueError):
-    pass
+BadRequest = security.BodyError
+EXAMPLE = ', e.g. {"sender": "web-<uuid>", "message": "hello"}'
 
 
 def bad_request(reason: Text, status: int = 400, kind: Text = "BadRequest") -> HTTPResponse:
     return response.json({"status": "failure", "reason": kind, "message": reason, "code": status},
                          status=status, headers={"Cache-Control": "no-store"})
-
-
-def is_valid_sender_id(value: Any) -> bool:
-    """A conversation id the tracker store can keep: 1 to 255 characters, no control ones."""
-    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_CHARS
-            and not any(unicodedata.category(c) == "Cc" for c in value))
 
 
 def is_widget_sender_id(value: Text) -> bool:
@@ -88,19 +81,12 @@ def sender_allowed(sender: Text, request: Request) -> bool:
 
 def read_sender(request: Request) -> Dict[Text, Any]:
     """The checked body of any of the routes: a JSON object with a "sender" this channel serves."""
-    try:
-        body = security.loads_bounded(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest('The body must be JSON, at most 8 levels deep, e.g. '
-                         '{"sender": "web-<uuid>", "message": "hello"}.') from error
-    if not isinstance(body, dict):
-        raise BadRequest('The body must be a JSON object, e.g. {"sender": "web-<uuid>", "message": "hello"}.')
-    sender = body.get("sender")
-    if sender is None:
-        raise BadRequest('"sender" is missing: give each conversation its own id.')
-    if not isinstance(sender, str):
-        raise BadRequest('"sender" must be a string.')
-    if not is_valid_sender_id(sender):
+    return _checked_sender(request, security.read_body(request.body or b"", required=("sender",), example=EXAMPLE))
+
+
+def _checked_sender(request: Request, body: Dict[Text, Any]) -> Dict[Text, Any]:
+    sender = body["sender"]
+    if not security.is_valid_sender_id(sender):
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters, without control characters.')
     if not sender_allowed(sender, request):
         raise BadRequest('"sender" must be the chat widget\'s own id: "web-" and a random UUID.')
@@ -109,19 +95,9 @@ def read_sender(request: Request) -> Dict[Text, Any]:
 
 def read_body(request: Request) -> Dict[Text, Any]:
     """The checked request body: {"sender": str, "message": str, "metadata": dict | None, ...}."""
-    body = read_sender(request)
-    message = body.get("message")
-    if message is None:
-        raise BadRequest('"message" is missing.')
-    if not isinstance(message, str):
-        raise BadRequest('"message" must be a string.')
-    problem = security.metadata_problem(body.get("metadata"))
-    if problem:
-        raise BadRequest(problem)
-    input_channel = body.get("input_channel")
-    if input_channel is not None and not isinstance(input_channel, str):
-        raise BadRequest('"input_channel" must be a string.')
-    return body
+    return _checked_sender(request, security.read_body(request.body or b"", required=("sender", "message"),
+                                                       optional=("input_channel",), metadata=True,
+                                                       example=EXAMPLE))
 
 
 class RestChannel(GuardedChannel, RestInput):

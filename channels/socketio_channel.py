@@ -25,34 +25,29 @@ from assistant import security
 from assistant.knowledge import knowledge_base
 from channels.guard import GuardedChannel, Handler
 from channels.messaging import _Disabled
-from channels.rest_channel import is_valid_sender_id
 from rasa_extensions import socketio_handlers
 
 
 def message_problem(data: Any, session_persistence: bool, any_id: bool = False) -> Optional[Text]:
     """What is wrong with a `user_uttered` event's data, or None when Rasa can take it."""
-    if not isinstance(data, dict):
-        return "the data is not an object"
-    if not isinstance(data.get("message", ""), str):
-        return "the message is not a string"
+    try:
+        data = security.check_body(data, optional=("message",))
+        metadata = data.get("metadata")
+        if isinstance(metadata, str):  # Rasa json.loads a string: bounded here first
+            if len(metadata) > security.MAX_METADATA_BYTES:
+                return "the metadata is not a small object"
+            data = {**data, "metadata": security.read_body(metadata)}
+        security.check_body(data, metadata=True)
+    except security.BodyError as error:
+        return str(error)
     if session_persistence and not session_id_allowed(data.get("session_id"), any_id):
         return "the session_id is missing or not the chat widget's id"
-    metadata = data.get("metadata")
-    if isinstance(metadata, str):  # Rasa json.loads a string: bounded here first
-        if len(metadata) > security.MAX_METADATA_BYTES:
-            return "the metadata is not a small object"
-        try:
-            metadata = security.loads_bounded(metadata)
-        except ValueError:
-            return "the metadata is not JSON"
-    if security.metadata_problem(metadata):
-        return "the metadata is not a small object"
     return None
 
 
 def session_id_allowed(session_id: Any, any_id: bool) -> bool:
     if any_id:
-        return is_valid_sender_id(session_id)
+        return security.is_valid_sender_id(session_id)
     return security.is_widget_sender_id(session_id)
 
 

@@ -78,15 +78,9 @@ def check_body(request: Request) -> Optional[HTTPResponse]:
     if fields is None:
         return None
     try:
-        body = security.loads_bounded(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return _error("The request body must be JSON, nested at most "
-                      f"{security.MAX_JSON_DEPTH} levels.")
-    if not isinstance(body, dict):
-        return _error("The request body must be a JSON object.")
-    for field in fields:
-        if not isinstance(body.get(field), str):
-            return _error(f'"{field}" must be given, as a string.')
+        security.read_body(request.body, required=fields)
+    except security.BodyError as error:
+        return _error(str(error))
     return None
 
 

@@ -330,3 +330,27 @@ def test_socketio_metadata_is_bounded_also_as_a_string():
     assert message_problem({"message": "hi", "session_id": sender, "metadata": "[" * 1000 + "]" * 1000}, True)
     assert message_problem({"message": "hi", "session_id": sender, "metadata": "{" * 5}, True)
     assert message_problem({"message": "hi", "session_id": sender, "metadata": json.dumps({"x": "y" * 5000})}, True)
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"", "must be JSON"),
+    (b"[" * 100 + b"]" * 100, "must be JSON"),
+    (b'["a"]', "must be a JSON object"),
+    (b'{"message": "hi"}', '"sender" is missing'),
+    (b'{"sender": 5, "message": "hi"}', '"sender" must be a string'),
+    (b'{"sender": "s", "message": "hi", "input_channel": 1}', '"input_channel" must be a string'),
+    (b'{"sender": "s", "message": "hi", "metadata": "x"}', '"metadata" must be a JSON object'),
+    (b'{"sender": "s", "message": "hi", "metadata": {"page": "/"}}', None),
+])
+def test_one_body_check_serves_every_door(raw, problem):
+    def read():
+        return security.read_body(raw, required=("sender",), optional=("message", "input_channel"), metadata=True)
+
+    if problem is None:
+        assert read()["sender"] == "s"
+    else:
+        with pytest.raises(security.BodyError, match=problem):
+            read()
+    if raw.startswith(b"{"):  # the same check on parsed data (socket.io events)
+        with pytest.raises(security.BodyError, match="JSON object"):
+            security.check_body(raw.decode())
