@@ -11,7 +11,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 from assistant import intents
 from assistant.knowledge import DrugClass, KnowledgeBase, Medication, Source
 from assistant.routing import routing
-from assistant.text_checks import mentions_dose, mentions_medicine_change, split_sentences
+from assistant.sentences import split_sentences
+from assistant.text_checks import mentions_dose, mentions_medicine_change
 
 # Intents whose answer is about one named medicine, when the person names one.
 MEDICATION_INTENTS = intents.MEDICATION_INTENTS
@@ -228,7 +229,7 @@ def red_flag_reply(kb: KnowledgeBase, flag_ids: Sequence[str]) -> Reply:
     names = list(dict.fromkeys(s.name for s in sources))
     basis = f["red_flag_basis"].format(names=", ".join(names)) if names else f["red_flag_basis_own"]
     # Two flags can share a step ("Go to the emergency department now."): say it once.
-    action = " ".join(dict.fromkeys(s for a in actions for s in split_sentences(a)))
+    action = " ".join(dict.fromkeys(s for a in actions for s in split_sentences(a, prose=True)))
     paragraphs = advice + [basis, f["red_flag_team"], action]
     body = "\n\n".join(advice + [f["red_flag_team"], action])
     return Reply("\n\n".join(paragraphs), [], body)

@@ -3,18 +3,17 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from assistant.follow_up import resolve_follow_up
+from assistant.sentences import question_spans
 
-# A second question usually comes after a "?" or is joined by "and"/"also" + a question word.
-_SECOND_QUESTION = re.compile(
-    r"\?\s*\S.*\?|\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b",
-    re.IGNORECASE | re.DOTALL,
-)
+# A second question is a second "?" sentence, or is joined by "and"/"also" + a question word.
+_JOINED_QUESTION = re.compile(
+    r"\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b", re.IGNORECASE)
 # The classifier is confident by design, so the second question often scores only a few percent.
 MIN_SECOND_CONFIDENCE = 0.02
 
 
 def asks_two_questions(text: str) -> bool:
-    return bool(_SECOND_QUESTION.search(text or ""))
+    return len(question_spans(text or "")) >= 2 or bool(_JOINED_QUESTION.search(text or ""))
 
 
 # A question read on its own is one short sentence: its own topic must be clear.

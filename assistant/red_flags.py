@@ -5,6 +5,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set
 
 from assistant.knowledge import KnowledgeBase
 from assistant.phrase_matching import build_matcher, make_doc
+from assistant.sentences import split_sentences
 
 # A thermometer reading counts by its whole degrees ("fever 39.2", "temp 38,5°C", "101.4F"),
 # so the phrases in red_flags.yml ("fever 39", "temp 38") need no decimals.
@@ -75,7 +76,7 @@ def is_general_question(text: str) -> bool:
         return False
     if _WHAT_IF.search(text):
         return True
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    sentences = split_sentences(text)
     asks = bool(_GENERAL_ANYWHERE.search(text)) or any(
         s.endswith("?") and _GENERAL_START.search(s) and not _SOMEONE.search(s) for s in sentences)
     if not asks:

@@ -7,6 +7,7 @@ import re
 from typing import Iterable, List, Optional
 
 from assistant import intents
+from assistant.sentences import split_sentences
 
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half|a couple of)"
 _UNIT = (
@@ -38,18 +39,10 @@ _CHANGE_ADVICE = re.compile(
 _NEGATION = re.compile(r"\b(?:not|never|don't|do not|doesn't|can't|cannot|won't|no)\b[^.]{0,40}$", re.IGNORECASE)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z0-9])")
-
-
-def split_sentences(text: str) -> List[str]:
-    """The sentences of a text, for checking that a reply says each thing once."""
-    return [s.strip() for p in (text or "").split("\n") for s in _SENTENCE_END.split(p) if s.strip()]
-
-
 def repeated_sentences(text: str) -> List[str]:
     """Sentences that appear more than once in a text (compared without case and spacing)."""
     seen, repeats = set(), []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text, prose=True):
         key = " ".join(sentence.lower().split())
         if key in seen and len(key.split()) > 2:  # "Yes." twice is not a repeat worth a test
             repeats.append(sentence)

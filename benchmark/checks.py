@@ -9,7 +9,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Optional
 
-from assistant.text_checks import DOSE_PATTERN, advises_medicine_change, split_sentences
+from assistant.sentences import split_sentences
+from assistant.text_checks import DOSE_PATTERN, advises_medicine_change
 from benchmark.dataset import Item
 
 MAX_GRADE = 8.0  # patient materials: 6th to 8th grade (AMA, NIH); as tests/unit/test_content.py
@@ -79,7 +80,7 @@ _NOT_ADVICE_BEFORE = re.compile(
 
 
 def sentences(text: str) -> List[str]:
-    return split_sentences(text or "")
+    return split_sentences(text or "", prose=True)
 
 
 def is_conditional(sentence: str) -> bool:

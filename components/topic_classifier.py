@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import threadpool_limits
 
-from assistant.question_focus import question_spans
+from assistant.sentences import question_spans
 from assistant.sentence_encoder import OnnxEncoder, minilm_dir
 from assistant.topic_model import TopicModel
 from components.base import built_encoder, feature_fingerprint, files_fingerprint
