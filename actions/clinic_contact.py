@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.clinic import clinic, contact_text
+from assistant.clinic import contact_text
 from assistant.knowledge import knowledge_base
 
 
@@ -16,5 +16,6 @@ class ActionClinicContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         person = tracker.get_slot("care_recipient")
-        dispatcher.utter_message(text=contact_text(knowledge_base(), clinic(), person))
+        kb = knowledge_base()
+        dispatcher.utter_message(text=contact_text(kb, kb.clinic, person))
         return [SlotSet("clinic_contact_offered", True)]

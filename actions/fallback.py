@@ -8,7 +8,7 @@ from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import send
 from assistant import intents
 from assistant.answers import button
-from assistant.clinic import clinic, contact_text
+from assistant.clinic import contact_text
 from assistant.knowledge import knowledge_base
 
 
@@ -36,7 +36,7 @@ class ActionDidYouMean(Action):
             dispatcher.utter_message(text=kb.frame["rephrase"])
             if in_a_row < 2 or tracker.get_slot("clinic_contact_offered"):
                 return [UserUtteranceReverted()]
-            contact = contact_text(kb, clinic(), tracker.get_slot("care_recipient"))
+            contact = contact_text(kb, kb.clinic, tracker.get_slot("care_recipient"))
             dispatcher.utter_message(text=kb.frame["contact_offer"] + "\n" + contact)
             # After the revert, which would undo it (the revert drops this turn's events).
             return [UserUtteranceReverted(), SlotSet("clinic_contact_offered", True)]

@@ -10,7 +10,6 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from assistant import intents
 from assistant.knowledge import DrugClass, KnowledgeBase, Medication, Source
-from assistant.routing import routing
 from assistant.sentences import split_sentences
 from assistant.text_checks import mentions_dose, mentions_medicine_change
 
@@ -172,7 +171,7 @@ def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, note
     cls = kb.drug_classes[class_id]
     field_name = {intents.ASK_DRUG_SIDE_EFFECTS: "side_effects", intents.ASK_TIME_TO_WORK: "time_to_work"}.get(intent)
     if field_name is None:
-        class_topics = routing().class_topics
+        class_topics = kb.routing.class_topics
         if class_id in class_topics or not cls.path:
             return topic_reply(kb, class_topics.get(class_id, intent), person, notes)
         # A class with no topic of its own (medicines not used for AS): what it is, and why.

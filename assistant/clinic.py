@@ -4,17 +4,18 @@ The clinic describes itself in `data/knowledge/clinic.yml`; a deployment overrid
 with an environment variable (CLINIC_PHONE, ...), so one file serves every site. Without a
 phone number or a message link the reply is a generic line (the rheumatology team's helpline
 or the GP) rather than details nobody filled in. Checked as strictly as the knowledge base:
-a bad value stops the action server with a message naming it.
+a bad value stops the action server with a message naming it. The knowledge base's loader
+reads it (`knowledge_base().clinic`).
 """
-import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
-import yaml
+from assistant.knowledge_files import KnowledgeBaseError, knowledge_dir, read_yaml
 
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeBaseError
+if TYPE_CHECKING:
+    from assistant.knowledge import KnowledgeBase
 
 # clinic.yml field -> the environment variable that overrides it
 ENVIRONMENT_VARIABLES = {
@@ -43,15 +44,9 @@ class Clinic:
 
 def load_clinic(directory: Optional[Path] = None, environ: Optional[Mapping[str, str]] = None) -> Clinic:
     """clinic.yml from the knowledge folder, then the environment's overrides, checked."""
-    d = Path(directory or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
     environ = os.environ if environ is None else environ
-    path = d / "clinic.yml"
-    if not path.is_file():
-        raise KnowledgeBaseError(path, "", "file is missing")
-    try:
-        raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("clinic")
-    except (yaml.YAMLError, AttributeError) as e:
-        raise KnowledgeBaseError(path, "", f"not valid: {e}") from e
+    path = knowledge_dir(directory) / "clinic.yml"
+    raw = read_yaml(path).get("clinic")
     if not isinstance(raw, dict):
         raise KnowledgeBaseError(path, "", "expected a 'clinic' mapping")
     unknown = sorted(set(raw) - set(ENVIRONMENT_VARIABLES))
@@ -77,13 +72,7 @@ def _checked(path: Path, where: str, field: str, value: object) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=None)
-def clinic() -> Clinic:
-    """The clinic of this process, read once (the action server reads it at start-up)."""
-    return load_clinic()
-
-
-def contact_text(kb: KnowledgeBase, details: Clinic, person: Optional[str] = None) -> str:
+def contact_text(kb: "KnowledgeBase", details: Clinic, person: Optional[str] = None) -> str:
     """The clinic's details, one per line, or the generic line; the emergency line always last.
     For a caregiver ("your son"), about that person's care.
 

@@ -13,7 +13,7 @@ import re
 from typing import Iterable, Optional, Tuple
 
 from assistant.caregiver import person_spans
-from assistant.routing import routing
+from assistant.knowledge import knowledge_base
 
 # Words that carry no question of their own around a name: "and for", "what about", "how about".
 _ONLY_GLUE = re.compile(
@@ -44,7 +44,7 @@ def resolve_follow_up(intent: str, text: str, previous_topic: Optional[str],
         return previous_topic
     if not previous_topic or len(text.split()) > MAX_FOLLOW_UP_WORDS or not _POINTS_BACK.search(text):
         return intent
-    for subject, mapping in routing().follow_ups.items():
+    for subject, mapping in knowledge_base().routing.follow_ups.items():
         if previous_topic.startswith(subject):
             return mapping.get(intent, intent)
     return intent

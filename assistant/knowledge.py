@@ -7,24 +7,16 @@ rather than let the assistant say something unreviewed.
 """
 import datetime
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-import yaml
+from assistant.clinic import Clinic, load_clinic
+from assistant.knowledge_files import PROJECT_ROOT, DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, knowledge_dir, read_yaml
+from assistant.routing import Routing, load_routing
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
-
-
-class KnowledgeBaseError(ValueError):
-    """A knowledge file is broken; the message names the file, the entry and the problem."""
-
-    def __init__(self, path: Path, entry: str, problem: str) -> None:
-        self.path, self.entry, self.problem = Path(path), entry, problem
-        where = f"{Path(path).name}" + (f", entry '{entry}'" if entry else "")
-        super().__init__(f"Knowledge base error in {where}: {problem} ({path})")
+__all__ = ["PROJECT_ROOT", "DEFAULT_KNOWLEDGE_DIR", "KnowledgeBaseError", "KnowledgeBase", "knowledge_base",
+           "load_knowledge_base"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +155,8 @@ class KnowledgeBase:
     frame: Dict[str, str]
     checklist: Checklist
     appointment: AppointmentQuestions
+    routing: Routing  # routing.yml: follow-ups and class words, as data
+    clinic: Clinic  # clinic.yml and its CLINIC_* overrides from the environment
 
     def all_texts(self) -> List[Tuple[str, str]]:
         """(where, text) for every sentence the knowledge base can put in front of a user."""
@@ -196,17 +190,6 @@ class KnowledgeBase:
     def class_members(self, class_id: str) -> Tuple[str, ...]:
         """The concrete classes a class word stands for ("biologic" → TNF and IL-17)."""
         return _members(self.drug_classes, class_id)
-
-
-def _read_yaml(path: Path) -> Dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
-    except yaml.YAMLError as e:
-        raise KnowledgeBaseError(path, "", f"not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise KnowledgeBaseError(path, "", "expected a mapping at the top level")
-    return data
 
 
 class _Entry:
@@ -269,7 +252,7 @@ class _Entry:
 
 
 def _load_sources(path: Path) -> Dict[str, Source]:
-    raw = _read_yaml(path).get("sources")
+    raw = read_yaml(path).get("sources")
     if not isinstance(raw, dict) or not raw:
         raise KnowledgeBaseError(path, "", "expected a non-empty 'sources' mapping")
     sources = {}
@@ -291,7 +274,7 @@ def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic
     if not files:
         raise KnowledgeBaseError(directory, "", "no topic files found")
     for path in files:
-        raw = _read_yaml(path).get("topics")
+        raw = read_yaml(path).get("topics")
         if not isinstance(raw, dict):
             raise KnowledgeBaseError(path, "", "expected a 'topics' mapping")
         for intent, fields in raw.items():
@@ -318,7 +301,7 @@ def _load_topics(directory: Path, sources: Dict[str, Source]) -> Dict[str, Topic
 
 
 def _load_medications(path: Path, sources: Dict[str, Source]):
-    data = _read_yaml(path)
+    data = read_yaml(path)
     classes: Dict[str, DrugClass] = {}
     for cid, fields in (data.get("drug_classes") or {}).items():
         e = _Entry(path, cid, fields, sources)
@@ -368,7 +351,7 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
 
 
 def _load_red_flags(path: Path, sources, classes, meds) -> Dict[str, RedFlag]:
-    raw = _read_yaml(path).get("red_flags")
+    raw = read_yaml(path).get("red_flags")
     if not isinstance(raw, dict) or not raw:
         raise KnowledgeBaseError(path, "", "expected a non-empty 'red_flags' mapping")
 
@@ -411,7 +394,7 @@ def _members(classes: Dict[str, DrugClass], cid: str) -> Tuple[str, ...]:
 
 
 def _load_frame(path: Path) -> Dict[str, str]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     review = _Entry(path, "frame", data, {})
     review.reviewed(), review.reviewed_by()  # the file's review is recorded at its top level
     raw = data.get("frame")
@@ -451,7 +434,7 @@ CHECKLIST_CAREGIVER_TEXTS = ("summary_none", "scan_question", "no_score")
 
 
 def _load_checklist(path: Path, sources: Dict[str, Source]) -> Checklist:
-    raw = _read_yaml(path).get("checklist") or {}
+    raw = read_yaml(path).get("checklist") or {}
     e = _Entry(path, "checklist", raw, sources)
     factors = []
     for i, item in enumerate(raw.get("factors") or []):
@@ -472,7 +455,7 @@ def _load_checklist(path: Path, sources: Dict[str, Source]) -> Checklist:
 
 
 def _load_appointment(path: Path) -> AppointmentQuestions:
-    raw = _read_yaml(path).get("appointment") or {}
+    raw = read_yaml(path).get("appointment") or {}
     e = _Entry(path, "appointment", raw, {})
     return _appointment_questions(path, raw, e.reviewed(), e.reviewed_by(), raw.get("caregiver"))
 
@@ -491,11 +474,12 @@ def _appointment_questions(path: Path, raw: Any, reviewed: datetime.date, review
     )
 
 
-def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
-    """Read and validate every knowledge file; raise KnowledgeBaseError on the first problem."""
-    d = Path(directory or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
+def load_knowledge_base(directory: Optional[Path] = None, environ: Optional[Mapping[str, str]] = None) -> KnowledgeBase:
+    """Read and validate every knowledge file; raise KnowledgeBaseError on the first problem.
+    `environ` (default os.environ) holds the clinic's CLINIC_* overrides."""
+    d = knowledge_dir(directory)
     for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml",
-                 "bone_health_checklist.yml", "appointment_questions.yml"):
+                 "bone_health_checklist.yml", "appointment_questions.yml", "routing.yml", "clinic.yml"):
         if not (d / name).is_file():
             raise KnowledgeBaseError(d / name, "", "file is missing")
     sources = _load_sources(d / "sources.yml")
@@ -509,7 +493,9 @@ def load_knowledge_base(directory: Optional[Path] = None) -> KnowledgeBase:
     unknown += [t for t in (appointment.caregiver.topics if appointment.caregiver else {}) if t not in topics]
     if unknown:
         raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
-    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment)
+    routing = load_routing(d / "routing.yml", topics, classes)
+    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment, routing,
+                         load_clinic(d, environ))
 
 
 @functools.lru_cache(maxsize=None)

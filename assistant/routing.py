@@ -4,17 +4,14 @@
 - `class_topics`: drug class -> the topic that answers a class word alone (assistant/answers.py).
 
 Every name must be a topic in the knowledge base (or, for class_topics' keys, a drug class);
-a wrong one stops start-up like any other broken knowledge file, naming the entry.
+a wrong one stops start-up like any other broken knowledge file, naming the entry. The
+knowledge base's loader reads it (`knowledge_base().routing`).
 """
-import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Collection, Dict
 
-import yaml
-
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeBaseError, knowledge_base
+from assistant.knowledge_files import KnowledgeBaseError, read_yaml
 
 
 @dataclass(frozen=True)
@@ -31,39 +28,25 @@ def _mapping(path: Path, entry: str, raw: Any) -> Dict[str, Any]:
     return raw
 
 
-def load_routing(directory: Optional[Path] = None, kb: Optional[KnowledgeBase] = None) -> Routing:
-    d = Path(directory or os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR)
-    path = d / "routing.yml"
-    kb = kb or knowledge_base()
-    if not path.is_file():
-        raise KnowledgeBaseError(path, "", "file is missing")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise KnowledgeBaseError(path, "", f"not valid YAML: {e}") from e
-    data = _mapping(path, "", data)
+def load_routing(path: Path, topics: Collection[str], drug_classes: Collection[str]) -> Routing:
+    """routing.yml, checked against the knowledge base's topics and drug classes."""
+    data = read_yaml(path)
 
     def topic(entry: str, name: Any) -> str:
-        if name not in kb.topics:
+        if name not in topics:
             raise KnowledgeBaseError(path, entry, f"'{name}' is not a topic in topics/*.yml")
         return name
 
     follow_ups: Dict[str, Dict[str, str]] = {}
     for prefix, mapping in _mapping(path, "follow_ups", data.get("follow_ups")).items():
         entry = f"follow_ups.{prefix}"
-        if not any(t.startswith(prefix) for t in kb.topics):
+        if not any(t.startswith(prefix) for t in topics):
             raise KnowledgeBaseError(path, entry, f"no topic starts with '{prefix}'")
         follow_ups[prefix] = {topic(entry, general): topic(entry, specific)
                               for general, specific in _mapping(path, entry, mapping).items()}
     class_topics = {}
     for class_id, name in _mapping(path, "class_topics", data.get("class_topics")).items():
-        if class_id not in kb.drug_classes:
+        if class_id not in drug_classes:
             raise KnowledgeBaseError(path, f"class_topics.{class_id}", "is not a drug class in medications.yml")
         class_topics[class_id] = topic(f"class_topics.{class_id}", name)
     return Routing(follow_ups, class_topics)
-
-
-@functools.lru_cache(maxsize=None)
-def routing() -> Routing:
-    """The checked routing of this process, loaded once."""
-    return load_routing()

@@ -2,7 +2,6 @@
 fingerprint that tells Rasa's training cache what else shaped a component's output."""
 import hashlib
 import inspect
-import os
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Text, Tuple
 
@@ -13,7 +12,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR
+from assistant.knowledge_files import knowledge_dir
 
 INTENT_RANKING = "intent_ranking"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +36,7 @@ def built_encoder(path: Path) -> Path:
 
 def knowledge_path(name: Text) -> Path:
     """A file of the knowledge base this process reads (KNOWLEDGE_DIR, as the loader does)."""
-    return Path(os.environ.get("KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR) / name
+    return knowledge_dir() / name
 
 
 def files_fingerprint(paths: Iterable[Path]) -> Text:

@@ -59,13 +59,9 @@ async def require_token(request: Any) -> Any:
 def check_knowledge() -> None:
     """Load and validate the knowledge base, its routing and the clinic's details (clinic.yml and
     its CLINIC_* overrides), or stop with the loader's message."""
-    from assistant.clinic import clinic
     from assistant.knowledge import KnowledgeBaseError, knowledge_base
-    from assistant.routing import routing
 
     try:
         knowledge_base()
-        routing()
-        clinic()
     except KnowledgeBaseError as error:
         sys.exit(f"The action server cannot start. {error}")

@@ -109,16 +109,16 @@ def test_a_bad_environment_value_names_the_variable(tmp_path):
 
 
 def test_a_bad_clinic_value_stops_the_action_server_at_start(monkeypatch):
-    from assistant.clinic import clinic
+    from assistant.knowledge import knowledge_base
     from rasa_extensions.action_server import check_knowledge
 
     monkeypatch.setenv("CLINIC_MESSAGE_LINK", "portal.example.org")
-    clinic.cache_clear()
+    knowledge_base.cache_clear()
     try:
         with pytest.raises(SystemExit, match="cannot start.*CLINIC_MESSAGE_LINK"):
             check_knowledge()
     finally:
-        clinic.cache_clear()
+        knowledge_base.cache_clear()
 
 
 def test_contact_action_remembers_the_details_were_given(kb):

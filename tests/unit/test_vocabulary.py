@@ -14,7 +14,6 @@ import yaml
 
 from assistant import intents
 from assistant.knowledge import load_knowledge_base
-from assistant.routing import load_routing
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("assistant", "actions", "components", "channels", "rasa_extensions", "scripts")
@@ -52,8 +51,7 @@ def test_every_intent_named_in_the_code_is_declared_in_the_domain():
 
 
 def test_the_routing_tables_name_only_topics_the_domain_declares():
-    kb = load_knowledge_base()
-    routing = load_routing(kb=kb)
+    routing = load_knowledge_base().routing
     named = {n for table in routing.follow_ups.values() for pair in table.items() for n in pair}
     named |= set(routing.class_topics.values())
     assert named and not named - domain_intents()
@@ -70,4 +68,4 @@ def test_a_routing_entry_naming_no_topic_stops_loading(tmp_path):
     data["follow_ups"]["ask_bme_"]["ask_treatment_options"] = "ask_bme_treatmnet"
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(KnowledgeBaseError, match=r"routing.yml, entry 'follow_ups.ask_bme_'.*ask_bme_treatmnet"):
-        load_routing(tmp_path / "knowledge", load_knowledge_base(tmp_path / "knowledge"))
+        load_knowledge_base(tmp_path / "knowledge")
