@@ -1,17 +1,11 @@
 """Notice when someone asks on behalf of another person, so answers address them properly."""
-import re
 from typing import List, Optional, Tuple
 
-_RELATIONS = (
-    "son|daughter|wife|husband|partner|boyfriend|girlfriend|fiance|fiancee|mum|mom|mother|"
-    "dad|father|child|children|kid|kids|teenager|brother|sister|grandson|granddaughter|grandmother|"
-    "grandfather|grandma|grandpa|aunt|uncle|niece|nephew|friend"
-)
+from assistant.lexicons import lexicon_pattern
+
 # "my son has AS" is about the son; "my wife said I should ask" is still about the writer.
-_ON_BEHALF = re.compile(
-    rf"\b(?:my|our)\s+(?:[\w-]+\s+){{0,3}}({_RELATIONS})\b(?!\s+(?:says|said|told|thinks|thought|wants|asked|suggested))",
-    re.IGNORECASE,
-)
+# The words: `relations` and `reported_speech` in data/knowledge/lexicons.yml.
+_ON_BEHALF = lexicon_pattern(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,3}({relations})\b(?!\s+{reported_speech})")
 
 
 def care_recipient(text: str) -> Optional[str]:

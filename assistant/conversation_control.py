@@ -2,11 +2,10 @@
 stop the fusion?" and "how do I stop it getting worse?" are questions about AS."""
 import re
 
+from assistant.lexicons import lexicon_pattern
+
 # What AS questions want to stop: the disease or a medicine, never the chat.
-_DISEASE_OR_MEDICINE = re.compile(
-    r"\b(?:fus\w*|progress\w*|damage\w*|worse|spread\w*|disease|pain\w*|flare\w*|inflam\w*|stiff\w*|"
-    r"bone|bones|bamboo|spine|joints?|spondyl\w*|ankylos\w*|medicines?|medications?|meds|tablets?|"
-    r"pills?|injections?|jabs?|infusions?|biologic\w*|drugs?|treatment|it from)\b", re.IGNORECASE)
+_DISEASE_OR_MEDICINE = lexicon_pattern(r"\b{disease_or_medicine_words}\b")
 _AS = re.compile(r"\bAS\b")  # the disease, in capitals; "as" is an ordinary word
 # Commands are short; a long message with "stop" in it is a story or a question.
 MAX_WORDS = 12

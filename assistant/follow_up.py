@@ -9,16 +9,14 @@ A short follow-up that names only a new medicine or a new person ("and for Humir
 about my son?") asks the previous question again, about them: after "how long until Cosentyx
 works?", "and for Humira?" is how long Humira takes, whatever topic the few words look like.
 """
-import re
 from typing import Iterable, Optional, Tuple
 
 from assistant.caregiver import person_spans
 from assistant.knowledge import knowledge_base
+from assistant.lexicons import lexicon_pattern
 
 # Words that carry no question of their own around a name: "and for", "what about", "how about".
-_ONLY_GLUE = re.compile(
-    r"^(?:and|what|whats|what's|about|for|with|how|the|then|also|ok|okay|so|same|question|re|regarding|"
-    r"if|or|on|is|it|that|abt|wat|n|too|as|well|his|her|their|my|our|\s|[^\w\s])*$", re.IGNORECASE)
+_ONLY_GLUE = lexicon_pattern(r"^(?:{glue_words}|\s|[^\w\s])*$")
 MAX_NAME_ONLY_WORDS = 6
 
 
@@ -34,7 +32,7 @@ def names_only(text: str, name_spans: Iterable[Tuple[int, int]]) -> bool:
         rest = rest[:start] + " " + rest[end:]
     return bool(_ONLY_GLUE.match(rest))
 
-_POINTS_BACK = re.compile(r"\b(it|that|this|those|these|them)\b", re.IGNORECASE)
+_POINTS_BACK = lexicon_pattern(r"\b{points_back}\b")
 MAX_FOLLOW_UP_WORDS = 8
 
 

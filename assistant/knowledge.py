@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from assistant.clinic import Clinic, load_clinic
 from assistant.knowledge_files import PROJECT_ROOT, DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, knowledge_dir, read_yaml
+from assistant.lexicons import Lexicons, load_lexicons
 from assistant.routing import Routing, load_routing
 
 __all__ = ["PROJECT_ROOT", "DEFAULT_KNOWLEDGE_DIR", "KnowledgeBaseError", "KnowledgeBase", "knowledge_base",
@@ -157,6 +158,7 @@ class KnowledgeBase:
     appointment: AppointmentQuestions
     routing: Routing  # routing.yml: follow-ups and class words, as data
     clinic: Clinic  # clinic.yml and its CLINIC_* overrides from the environment
+    lexicons: Lexicons  # lexicons.yml: the word lists the rules read
 
     def all_texts(self) -> List[Tuple[str, str]]:
         """(where, text) for every sentence the knowledge base can put in front of a user."""
@@ -479,7 +481,7 @@ def load_knowledge_base(directory: Optional[Path] = None, environ: Optional[Mapp
     `environ` (default os.environ) holds the clinic's CLINIC_* overrides."""
     d = knowledge_dir(directory)
     for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml",
-                 "bone_health_checklist.yml", "appointment_questions.yml", "routing.yml", "clinic.yml"):
+                 "bone_health_checklist.yml", "appointment_questions.yml", "routing.yml", "clinic.yml", "lexicons.yml"):
         if not (d / name).is_file():
             raise KnowledgeBaseError(d / name, "", "file is missing")
     sources = _load_sources(d / "sources.yml")
@@ -495,7 +497,7 @@ def load_knowledge_base(directory: Optional[Path] = None, environ: Optional[Mapp
         raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
     routing = load_routing(d / "routing.yml", topics, classes)
     return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment, routing,
-                         load_clinic(d, environ))
+                         load_clinic(d, environ), load_lexicons(d / "lexicons.yml"))
 
 
 @functools.lru_cache(maxsize=None)

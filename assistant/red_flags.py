@@ -4,6 +4,7 @@ import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set
 
 from assistant.knowledge import KnowledgeBase
+from assistant.lexicons import lexicon_pattern
 from assistant.phrase_matching import build_matcher, make_doc
 from assistant.sentences import split_sentences
 
@@ -19,9 +20,7 @@ def whole_degrees(text: str) -> str:
 
 # Diseases and vaccines named after a fever are not a fever: "the travel clinic mentioned yellow
 # fever" or "I have hay fever" on a biologic must not read as a fever on a biologic.
-_NAMED_FEVER = re.compile(
-    r"\b(yellow|hay|scarlet|glandular|rheumatic|typhoid|dengue|lassa|rift valley|q|valley|"
-    r"familial mediterranean|periodic)[\s-]+fever\b", re.IGNORECASE)
+_NAMED_FEVER = lexicon_pattern(r"\b({named_fevers})[\s-]+fever\b")
 
 
 def without_named_fevers(text: str) -> str:
@@ -34,7 +33,8 @@ def without_named_fevers(text: str) -> str:
 # should I do if", "how do I know when"), or asks about AS or people in general. When it also
 # speaks of someone ("I", "my husband"), that must be long-standing ("for months",
 # "sometimes") or plainly not happening ("I don't have it"). Anything else counts as a report:
-# when in doubt, the urgent advice.
+# when in doubt, the urgent advice. The words (people, "now", "for months") are lists in
+# data/knowledge/lexicons.yml; the grammar (questions, dates, ages) is here.
 _AUX = r"(?:can|could|does|do|is|are|will|would|what|how|why|when|which|should|might|may)(?!n't|n’t|not\b|'t)\b"
 _GENERAL_START = re.compile(rf"^\W*(?:(?:hi|hello|hey|dear \w+|quick question|question)\W+)?{_AUX}", re.IGNORECASE)
 _GENERAL_ANYWHERE = re.compile(r"\b(?:is it true|what are the (?:warning )?signs)\b", re.IGNORECASE)
@@ -44,24 +44,17 @@ _WHAT_IF = re.compile(
     r"how (?:am i|are we|is one|do you|do i|would i|would you|can i|can you|will i|will we) "
     r"(?:meant to |supposed to )?(?:know|tell) (?:if|when|whether)|when should (?:i|we|you|someone|people)|"
     r"in case|if (?:\w+ )?ever)\b", re.IGNORECASE)
-_SOMEONE = re.compile(
-    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|we|our|us|he|she|his|her|him|"
-    r"husband|wife|son|daughter|mum|mom|dad|father|mother|partner|boyfriend|girlfriend)\b",
-    re.IGNORECASE)
-_NOW = re.compile(
-    r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|yesterday|"
-    r"last night|woke up|waking up|hours? ago|suddenly|all of a sudden|out of nowhere|getting worse|"
+_SOMEONE = lexicon_pattern(r"\b(?:{personal_pronouns}|{relations})\b")
+_NOW = lexicon_pattern(
+    r"\b(?:{happening_now}|"
     # "since this morning" is now; "since July" or "since I was 20" is how long something has been.
     r"since(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis))|"
-    r"just (?:fell|slipped|had|started|happened|noticed))\b", re.IGNORECASE)
-_LONG_STANDING = re.compile(
-    r"\b(?:for (?:months|years|weeks|ages|a long time|\d+ (?:months|years|weeks))|been like (?:this|that)|"
-    r"sometimes|on and off|every time|whenever|keeps?|always|often|used to|over the years|"
+    r"(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis)))\b")
+_LONG_STANDING = lexicon_pattern(
+    r"\b(?:{long_standing}|for \d+ (?:months|years|weeks)|"
     # A past event told as background: "fractured his neck at 68", "years ago", "back in 2019".
-    r"(?:\d+|a few|two|three|four|five|several|many) (?:years|months) ago|last (?:year|summer|winter|spring|autumn)|"
-    r"back in|in (?:19|20)\d\d|at (?:the age of )?\d\d\b|when (?:i|he|she|we|they) (?:was|were)|"
-    r"as a (?:child|kid|teenager))\b", re.IGNORECASE)
+    r"(?:\d+|a few|two|three|four|five|several|many) (?:years|months) ago|"
+    r"in (?:19|20)\d\d|at (?:the age of )?\d\d\b|when (?:i|he|she|we|they) (?:was|were))\b")
 _NOT_HAPPENING = re.compile(
     r"\b(?:i (?:don't|do not|dont) have (?:it|that|this|any)|(?:i'm|im|i am) (?:ok|okay|fine)|"
     r"just (?:want|wondering|curious|asking)|for the future|no (?:pain|symptoms?) (?:today|now|at the moment))\b",

@@ -7,6 +7,7 @@ import re
 from typing import Iterable, List, Optional
 
 from assistant import intents
+from assistant.lexicons import lexicon_pattern
 from assistant.sentences import split_sentences
 
 _NUMBER = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half|a couple of)"
@@ -21,21 +22,16 @@ DOSE_PATTERN = re.compile(
 
 # Advice to stop or change a medicine, as it would be phrased affirmatively, or passively
 # ("a biologic is usually paused", "it should be stopped", "a dose can be skipped"): the passive
-# form is the same advice with the person left out.
-_CHANGE_VERBS = r"(?:stop|skip|pause|double|switch|come off|cut down|halve|reduce|increase)"
-_PASSIVE_CHANGES = (
-    r"(?:paused|stopped|skipped|halted|suspended|withheld|discontinued|doubled|halved|tapered|"
-    r"switched|put on hold|held off|held back|taken off|come off)"
-)
-_CHANGE_ADVICE = re.compile(
-    rf"\b(?:you|they|he|she)\s+(?:can|could|should|may|might)\s+(?:safely\s+|just\s+)?{_CHANGE_VERBS}\b"
+# form is the same advice with the person left out. The verbs and participles are
+# `change_advice_verbs` and `change_advice_participles` in data/knowledge/lexicons.yml; the
+# sentence shapes are here.
+_CHANGE_ADVICE = lexicon_pattern(
+    r"\b(?:you|they|he|she)\s+(?:can|could|should|may|might)\s+(?:safely\s+|just\s+)?{change_advice_verbs}\b"
     r"|\b(?:it is|it's|its)\s+(?:safe|fine|ok|okay)\s+to\s+(?:stop|skip|pause|double|switch|come off)\b"
     r"|\b(?:stop|skip|pause|double)\s+(?:taking\s+)?(?:your|the|their|his|her)\s+(?:medicine|medication|dose|tablets|pills|injection)\b"
-    rf"|\b(?:is|are|was|were|be|been|being|gets|get|got)\s+"
+    r"|\b(?:is|are|was|were|be|been|being|gets|get|got)\s+"
     r"(?:usually\s+|often\s+|normally\s+|generally\s+|typically\s+|sometimes\s+|simply\s+|just\s+|safely\s+|then\s+)?"
-    rf"{_PASSIVE_CHANGES}\b",
-    re.IGNORECASE,
-)
+    r"{change_advice_participles}\b")
 _NEGATION = re.compile(r"\b(?:not|never|don't|do not|doesn't|can't|cannot|won't|no)\b[^.]{0,40}$", re.IGNORECASE)
 
 
@@ -63,17 +59,10 @@ def advises_medicine_change(text: str) -> Optional[str]:
 
 
 # Questions about changing or dosing a medicine, recognised by their words when the classifier
-# is unsure: such a question must get the safety reply, never a guess.
-_MEDICINE_WORDS = re.compile(
-    r"\b(?:medicines?|medications?|meds|pills?|tablets?|injections?|jabs?|shots?|infusions?|doses?|drugs?)\b",
-    re.IGNORECASE,
-)
-_CHANGE_QUESTION = re.compile(
-    r"\b(?:stop|stopping|skip|skipping|pause|pausing|quit|quitting|come off|coming off|switch|switching|"
-    r"swap|swapping|delay|delaying|take a break|break from|hold off|cut down|cut back|wean|taper|tapering|"
-    r"miss|missing|put off)\b",
-    re.IGNORECASE,
-)
+# is unsure: such a question must get the safety reply, never a guess. The words are lists in
+# data/knowledge/lexicons.yml ({name} below); the grammar around them is here.
+_MEDICINE_WORDS = lexicon_pattern(r"\b{medicine_words}\b")
+_CHANGE_QUESTION = lexicon_pattern(r"\b{change_words}\b")
 # "Can I ...", "should we ...", "is it OK to ...", "I want to ...": the person asks to do it.
 _ASKS_TO_DO = re.compile(
     r"\b(?:can|could|should|may|shall|must|do|does|would|will)\s+(?:i|we|he|she|they|my \w+|you)\b"
@@ -85,43 +74,22 @@ _ASKS_TO_DO = re.compile(
 )
 # "Stop the fusion", "stop it getting worse": what is stopped is the disease, not a medicine.
 _OBJECT_START = r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)?"
-_DISEASE_AFTER_VERB = re.compile(
-    _OBJECT_START + r"(?:fus\w*|progress\w*|damage|getting|get\s+worse|spread\w*|disease|pain|flares?|"
-    r"inflammation|stiffness|bone loss|spine|back|joints?)\b",
-    re.IGNORECASE,
-)
+_DISEASE_AFTER_VERB = lexicon_pattern(_OBJECT_START + r"{disease_objects}\b")
 # "Switch me to a biosimilar": the biosimilar topic, whose answer says the team decides.
-_BIOSIMILAR_AFTER_VERB = re.compile(
-    _OBJECT_START + r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?(?:biosimilar|generic)\b", re.IGNORECASE)
+_BIOSIMILAR_AFTER_VERB = lexicon_pattern(
+    _OBJECT_START + r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?{biosimilar_words}\b")
 # "Should I skip my flu shot?", "is Shingrix OK on Humira?": a vaccine is not an AS medicine, and
 # skipping or timing one is the vaccines topic (whose answer says to ask the team), not a request
 # to change a medicine.
-_VACCINE = re.compile(
-    r"\b(?:vaccin\w*|flu (?:shot|jab)s?|"
-    r"(?:covid|shingles|pneumonia|booster|travel|yellow fever) (?:shot|jab|vaccine)s?|"
-    r"boosters?|shingrix|zostavax|pneumovax|prevenar|mmr|immuni[sz]ations?)\b",
-    re.IGNORECASE,
-)
-_VACCINE_AFTER_VERB = re.compile(
+_VACCINE = lexicon_pattern(r"\b{vaccine_words}\b")
+_VACCINE_AFTER_VERB = lexicon_pattern(
     r"^\s*(?:the\s+|my\s+|his\s+|her\s+|our\s+|this\s+|that\s+|a\s+|getting\s+|having\s+)?(?:\w+\s+)?"
-    + _VACCINE.pattern,
-    re.IGNORECASE,
-)
+    r"\b{vaccine_words}\b")
 # "20mg" is one word: the amount is matched with its number, as people type it.
-_DOSE_QUESTION = re.compile(
-    r"\b(?:how much|how many|how often|max|maximum|double|doubling|extra|too much|dose|dosage|"
-    r"\d*\s*mg|milligrams?|higher|lower)\b",
-    re.IGNORECASE,
-)
+_DOSE_QUESTION = lexicon_pattern(r"\b(?:{dose_words}|\d*\s*mg)\b")
 # "How much can I drink on methotrexate?" is the alcohol topic, with its own no-number answer.
-_ALCOHOL = re.compile(
-    r"\b(?:drink|drinks|drinking|alcohol|beers?|wine|pints?|booze|spirits|vodka|gin|whisky|units of|"
-    r"units? (?:a|per) (?:week|day|night))\b", re.IGNORECASE)
-
-
-_COMPARISON = re.compile(
-    r"\b(?:instead of|better than|worse than|fewer|less than|rather than|compared|comparison|vs|versus|"
-    r"than what)\b", re.IGNORECASE)
+_ALCOHOL = lexicon_pattern(r"\b{alcohol_words}\b")
+_COMPARISON = lexicon_pattern(r"\b{comparison_words}\b")
 
 
 def mentions_medicine_change(text: str) -> bool:
@@ -162,7 +130,7 @@ def asks_to_stop_the_disease(text: str) -> bool:
 _AMOUNT_OF = re.compile(
     r"\bhow (?:much|many)\s+(?:(?:mg|milligrams?|units?)\s+)?(?:of\s+)?(?:my\s+|his\s+|her\s+|the\s+|this\s+)?",
     re.IGNORECASE)
-_COST = re.compile(r"\b(?:cost\w*|price\w*|pay\w*|insurance|insurer|copay\w*|afford\w*|charge\w*)\b", re.IGNORECASE)
+_COST = lexicon_pattern(r"\b{cost_words}\b")
 
 
 def asks_amount_of_medicine(text: str, medicine_starts: Iterable[int] = ()) -> bool:
