@@ -10,9 +10,9 @@ instead of silence; see guard.py), and:
   other id could be someone else's conversation, and `session_request` would join its room
   (F2). ALLOW_TEST_SENDER_IDS=1 lets a direct loopback client (the tests) use other ids.
 
-Rasa's handlers assume well-formed events; `message_problem` says what is wrong with one, and
-rasa_extensions/socketio_handlers.py puts it in front of Rasa's handlers: a malformed
-`user_uttered` gets the `unreadable` reply, a malformed `session_request` a fresh session.
+Rasa's handlers assume well-formed events: rasa_extensions/socketio_handlers.py checks each
+one in front of Rasa's handlers (a malformed `user_uttered` gets the `unreadable` reply, a
+malformed `session_request` a fresh session).
 """
 import os
 from typing import Any, Dict, Optional, Text
@@ -26,29 +26,6 @@ from assistant.knowledge import knowledge_base
 from channels.guard import GuardedChannel, Handler
 from channels.messaging import _Disabled
 from rasa_extensions import socketio_handlers
-
-
-def message_problem(data: Any, session_persistence: bool, any_id: bool = False) -> Optional[Text]:
-    """What is wrong with a `user_uttered` event's data, or None when Rasa can take it."""
-    try:
-        data = security.check_body(data, optional=("message",))
-        metadata = data.get("metadata")
-        if isinstance(metadata, str):  # Rasa json.loads a string: bounded here first
-            if len(metadata) > security.MAX_METADATA_BYTES:
-                return "the metadata is not a small object"
-            data = {**data, "metadata": security.read_body(metadata)}
-        security.check_body(data, metadata=True)
-    except security.BodyError as error:
-        return str(error)
-    if session_persistence and not session_id_allowed(data.get("session_id"), any_id):
-        return "the session_id is missing or not the chat widget's id"
-    return None
-
-
-def session_id_allowed(session_id: Any, any_id: bool) -> bool:
-    if any_id:
-        return security.is_valid_sender_id(session_id)
-    return security.is_widget_sender_id(session_id)
 
 
 def allowed_origins(environ: Optional[Dict[str, str]] = None) -> list:
@@ -71,6 +48,5 @@ class SocketIOChannel(GuardedChannel, SocketIOInput):
         # Rasa passes [] (no origin check at all); the same origins as the REST channel's CORS.
         self.sio.eio.cors_allowed_origins = allowed_origins()
         self.sio.eio.max_http_buffer_size = security.MAX_REQUEST_BYTES  # engine.io's default: 1 MB
-        socketio_handlers.guard(self, message_problem, knowledge_base().frame["unreadable"],
-                                session_allowed=session_id_allowed)
+        socketio_handlers.guard(self, knowledge_base().frame["unreadable"])
         return blueprint

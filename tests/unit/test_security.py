@@ -175,7 +175,8 @@ def test_telegram_stays_off_without_its_secret_token(monkeypatch):
 
 def test_socketio_is_off_unless_asked_for(monkeypatch):
     from channels.messaging import _Disabled
-    from channels.socketio_channel import SocketIOChannel, message_problem
+    from channels.socketio_channel import SocketIOChannel
+    from rasa_extensions.socketio_handlers import message_problem
 
     monkeypatch.delenv("ENABLE_SOCKETIO", raising=False)
     assert isinstance(SocketIOChannel.from_credentials({}), _Disabled)
@@ -323,7 +324,7 @@ def test_locks_are_kept_under_a_pseudonym_not_the_conversation_id():
 
 
 def test_socketio_metadata_is_bounded_also_as_a_string():
-    from channels.socketio_channel import message_problem
+    from rasa_extensions.socketio_handlers import message_problem
 
     sender = f"web-{uuid.uuid4()}"
     assert message_problem({"message": "hi", "session_id": sender, "metadata": '{"page": "/"}'}, True) is None
