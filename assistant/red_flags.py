@@ -3,7 +3,7 @@ import functools
 import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set
 
-from assistant.knowledge import KnowledgeBase
+from assistant.knowledge import KnowledgeBase, knowledge_base
 from assistant.phrase_matching import build_matcher, make_doc
 
 # A thermometer reading counts by its whole degrees ("fever 39.2", "temp 38,5°C", "101.4F"),
@@ -143,6 +143,14 @@ class RedFlagDetector:
             elif i in self._kb.drug_classes:
                 names.update(self._kb.drug_classes[i].words)
         return names
+
+
+@functools.lru_cache(maxsize=1)
+def red_flag_detector() -> RedFlagDetector:
+    """The one detector of this process, over the knowledge base's red flags. Building it takes
+    about a second and a half, so each server builds it at start-up (components/intent_rules.py,
+    rasa_extensions/action_server.py), not on a patient's first message."""
+    return RedFlagDetector(knowledge_base())
 
 
 def medicines_named(events: Sequence[Dict[str, Any]]) -> List[str]:

@@ -61,11 +61,13 @@ def check_knowledge() -> None:
     its CLINIC_* overrides), or stop with the loader's message."""
     from assistant.clinic import clinic
     from assistant.knowledge import KnowledgeBaseError, knowledge_base
+    from assistant.red_flags import red_flag_detector
     from assistant.routing import routing
 
     try:
         knowledge_base()
         routing()
         clinic()
+        red_flag_detector()  # built now, not on a patient's first message
     except KnowledgeBaseError as error:
         sys.exit(f"The action server cannot start. {error}")
