@@ -4,7 +4,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.safety import _detector
+from assistant.red_flags import red_flag_detector
 from actions.tracker_reading import send_reply
 from assistant.answers import red_flag_reply
 from assistant.feedback import FEEDBACK_REPLY, FEEDBACK_SLOT, read_feedback
@@ -28,7 +28,7 @@ class ActionRecordFeedback(Action):
         if feedback is None:  # typed ("can I leave feedback?"), or a payload naming no answer
             dispatcher.utter_message(text=kb.frame["feedback_how_to"])
             return []
-        flags = _detector().find(feedback.comment) if feedback.comment else []
+        flags = red_flag_detector().find(feedback.comment) if feedback.comment else []
         if flags:
             send_reply(dispatcher, tracker, red_flag_reply(kb, flags))
         thanks = kb.frame["feedback_comment_thanks" if feedback.comment else "feedback_thanks"]

