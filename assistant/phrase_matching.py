@@ -4,7 +4,7 @@ Medicine names and red-flag phrases are written once, as text, in `data/knowledg
 recognisers build their patterns here, so typo tolerance works the same everywhere.
 """
 import functools
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Tuple
 
 import spacy
 from spacy.language import Language
@@ -72,6 +72,25 @@ def build_matcher(labelled_phrases: Iterable[Tuple[str, str]], fuzzy: bool = Tru
     for label, patterns in by_label.items():
         matcher.add(label, patterns)
     return matcher
+
+
+@functools.lru_cache(maxsize=None)
+def english_words() -> FrozenSet[str]:
+    """About 20,000 whole English words: those the MiniLM tokenizer keeps whole (the registry
+    package the sentence encoder comes from). A word in it is spelled as meant, so it is never
+    taken for a typo of another: "trapped" is not "tripped", "worse" not "nurse"."""
+    import json
+
+    from assistant.sentence_encoder import minilm_dir
+
+    vocabulary = json.loads((minilm_dir() / "tokenizer.json").read_text())["model"]["vocab"]
+    return frozenset(w for w in vocabulary if w.isalpha() and len(w) > 5)
+
+
+def exact_or_typo(doc: Doc, start: int, end: int, words: FrozenSet[str]) -> bool:
+    """True when every token of a fuzzy match is one of the phrase words, or no English word
+    (so a typo of one)."""
+    return all(t.lower_ in words or t.lower_ not in english_words() for t in doc[start:end])
 
 
 def make_doc(text: str) -> Doc:

@@ -1,11 +1,11 @@
 """Rule-based red-flag detection: fixed patterns from red_flags.yml, never a model's guess."""
 import functools
 import re
-from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set
+from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 from assistant.knowledge import KnowledgeBase, knowledge_base
 from assistant.lexicons import lexicon_pattern
-from assistant.phrase_matching import build_matcher, make_doc
+from assistant.phrase_matching import build_matcher, english_words, exact_or_typo, make_doc
 from assistant.sentences import split_sentences
 
 # A thermometer reading counts by its whole degrees ("fever 39.2", "temp 38,5°C", "101.4F"),
@@ -14,8 +14,18 @@ _UNIT = r"(?:\s*°(?:\s*[cf]\b)?|\s*[cf]\b)"
 _READING = re.compile(rf"\b(\d{{2,3}})(?:[.,]\d+{_UNIT}?|{_UNIT})(?!\d)", re.IGNORECASE)
 
 
+_NAMED_READING = re.compile(r"(?:fever|temp|temperature)\W*(?:\w+\W+)?$", re.IGNORECASE)
+
+
 def whole_degrees(text: str) -> str:
-    return _READING.sub(lambda m: m.group(1), text)
+    """Readings to whole degrees; a bare fever-range reading ("38.4 this morning") reads as a
+    temperature ("temp 38")."""
+    def whole(m: re.Match) -> str:
+        degrees = int(m.group(1))
+        bare = not _NAMED_READING.search(text[max(0, m.start() - 25):m.start()])
+        return f"temp {degrees}" if bare and (37 <= degrees <= 42 or 99 <= degrees <= 107) else m.group(1)
+
+    return _READING.sub(whole, text)
 
 
 # Diseases and vaccines named after a fever are not a fever: "the travel clinic mentioned yellow
@@ -34,8 +44,12 @@ def without_named_fevers(text: str) -> str:
 _FILLER = lexicon_pattern(r"\b{fillers}\s+")
 
 
+_HAS_BEEN = re.compile(r"\b(?:has been|have been|had been|'s been)\b", re.IGNORECASE)
+
+
 def without_fillers(text: str) -> str:
-    return _FILLER.sub("", text)
+    """The text without filler words, and "has been red" read as "is red"."""
+    return _HAS_BEEN.sub("is", _FILLER.sub("", text))
 
 
 # Asking is not reporting. "Can AS give you pain around the ribs?" asks about a symptom in
@@ -48,6 +62,17 @@ def without_fillers(text: str) -> str:
 # lists in data/knowledge/lexicons.yml; the grammar (questions, dates, ages) is here.
 _AUX = r"(?:can|could|does|do|is|are|will|would|what|how|why|when|which|should|might|may)(?!n't|n’t|not\b|'t)\b"
 _GENERAL_START = re.compile(rf"^\W*(?:(?:hi|hello|hey|dear \w+|quick question|question)\W+)?{_AUX}", re.IGNORECASE)
+# "Is this normal?", "is it covid or the med?", "could that be it?" ask about what was just told.
+# "Is it normal to get chest pain with AS?" asks in general.
+_ABOUT_THE_STORY = re.compile(
+    r"^\W*(?:(?:is|could|can|would|might|does|will|should) (?:this|that|these|those)\b|"
+    r"is it (?!(?:\w+ )?(?:to|for|that)\b))",
+    re.IGNORECASE)
+# Hearsay and conditionals tell nobody's symptom: "I've read stories of people taking it daily",
+# "someone in a group said her husband got sepsis", "if I get a fever out there, what do I do?".
+_NOT_TOLD = re.compile(
+    r"^\W*if\b|\b(?:i(?:'ve| have)? (?:read|heard|seen)|someone (?:in|on|said|told)|people (?:say|said|told)|"
+    r"(?:stories|posts|threads) (?:of|about|from))\b", re.IGNORECASE)
 _GENERAL_ANYWHERE = re.compile(r"\b(?:is it true|what are the (?:warning )?signs)\b", re.IGNORECASE)
 # "What if": whoever it would happen to, it is not happening.
 _WHAT_IF = re.compile(
@@ -60,14 +85,20 @@ _WHAT_IF = re.compile(
 _SOMEONE = lexicon_pattern(r"\b(?:{personal_pronouns}|{relations})\b")
 _NOW = lexicon_pattern(
     r"\b(?:{happening_now}|"
-    # "since this morning" is now; "since July", "since I was 20" or "since then" (a past event
-    # just told) is how long something has been.
-    r"since(?! (?:january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"(?:19|20)\d\d|last year|childhood|i was|(?:my )?diagnosis|then)))\b")
+    # "since this morning" or "since the injection" is now; "since July", "since I was 20",
+    # "since my brother's heart attack" or "since then" (a past event just told) is how long
+    # something has been.
+    r"since (?:this|today|tonight|yesterday|last night|i woke|waking|lunch|breakfast|dinner|an hour|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+ ?(?:am|pm|o'?clock)|"
+    r"(?:the|my|his|her) (?:fall|injection|jab|infusion|accident|first dose|last dose))|"
+    # "it just started hurting" is now; "he has just started Rinvoq" is a medicine.
+    r"just started(?= to\b| (?!taking|using|having)\w+ing\b|\s*[.,!?]|$))\b")
 # A past event told as background, dated: "fractured his neck at 68", "years ago", "back in
 # 2019". An age, not a clock time ("collapsed at 10"): 25 and over, not followed by minutes.
-_PAST_EVENT = (r"(?:\d+|a few|two|three|four|five|several|many) (?:years|months) ago|"
-               r"{past_events}|in (?:19|20)\d\d|"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_PAST_EVENT = (r"(?:years|months|winters|summers) (?:ago|back)|"
+               rf"{{past_events}}|last {_MONTH}|in (?:19|20)\d\d|"
+               r"in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)|"
                r"at (?:the age of )?(?:2[5-9]|[3-9]\d)\b(?![:.]\d)|when (?:i|he|she|we|they) (?:was|were)")
 _DATED_PAST = lexicon_pattern(rf"\b(?:{_PAST_EVENT})\b")
 _LONG_STANDING = lexicon_pattern(
@@ -83,7 +114,7 @@ _NOT_HAPPENING = re.compile(
 def _asks_in_general(sentence: str) -> bool:
     """A question about people in general: "can a fall break your neck?", "is it true...?"."""
     asks = bool(_GENERAL_ANYWHERE.search(sentence)) or (
-        sentence.endswith("?") and bool(_GENERAL_START.search(sentence)))
+        sentence.endswith("?") and bool(_GENERAL_START.search(sentence)) and not _ABOUT_THE_STORY.search(sentence))
     return asks and not _SOMEONE.search(sentence)
 
 
@@ -101,20 +132,26 @@ def is_general_question(text: str) -> bool:
     if _WHAT_IF.search(text):
         return True
     sentences = split_sentences(text)
-    asks = bool(_GENERAL_ANYWHERE.search(text)) or any(
-        s.endswith("?") and _GENERAL_START.search(s) and not _SOMEONE.search(s) for s in sentences)
+    asks = bool(_GENERAL_ANYWHERE.search(text)) or any(_asks_in_general(s) for s in sentences)
     if not asks:
         return False
     return not _SOMEONE.search(text) or bool(_LONG_STANDING.search(text)) or not_happening
 
 
-def told_as_happening(text: str) -> str:
-    """The message less its sentences that ask about people in general or tell a dated past
-    event. "Is it true a small fall can break the neck? My grandad does his own gutters": the
-    fall and the neck are in the general question only, so nobody is reported to have fallen.
-    "My dad fractured his neck at 68 after a fall. Should I ask for a scan?": background."""
-    return " ".join(s for s in split_sentences(text.replace("\u2019", "'"))
-                    if not _asks_in_general(s) and not _DATED_PAST.search(s))
+def _background(sentence: str) -> bool:
+    """A dated past event, hearsay or a condition: "my dad fractured his neck at 68", "someone
+    said her husband got sepsis", "if I get a fever out there"."""
+    return bool(_DATED_PAST.search(sentence) or _NOT_TOLD.search(sentence))
+
+
+def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
+    """The message's sentences as (told as happening, general questions, background)."""
+    told: List[str] = []
+    general: List[str] = []
+    background: List[str] = []
+    for sentence in split_sentences(text.replace("\u2019", "'")):
+        (general if _asks_in_general(sentence) else background if _background(sentence) else told).append(sentence)
+    return told, general, background
 
 
 ALWAYS_URGENT = {"self_harm"}
@@ -130,13 +167,32 @@ class RedFlagDetector:
                 for g, group in enumerate(trigger):
                     phrases += [(f"{flag.id}|{t}|{g}", phrase) for phrase in group]
         self._matcher = build_matcher(phrases)
+        # Each label's own words: a token outside them matched as a typo, and must not be a
+        # real word ("a trapped nerve" is not "tripped").
+        self._phrases: Dict[str, List[str]] = {}
+        for label, phrase in phrases:
+            self._phrases.setdefault(label, []).append(phrase.lower())
+        self._words: Dict[str, FrozenSet[str]] = {
+            label: frozenset(t.lower_ for p in group for t in make_doc(p)) for label, group in self._phrases.items()}
+        english_words()
+        # Groups that only name medicines: "I'm on Humira" tells no symptom.
+        names = {n.lower() for m in kb.medications.values() for n in m.names} | {
+            w for c in kb.drug_classes.values() for w in c.words}
+        self._medicine_groups = frozenset(label for label, words in self._words.items()
+                                          if all(w in names for w in self._phrases[label]))
         # `urgent` and the rules ask about the same message one after the other.
         self._hits = functools.lru_cache(maxsize=64)(self._match)
 
     def _match(self, text: str) -> FrozenSet[str]:
         texts = {text, without_fillers(text)}
         docs = [make_doc(whole_degrees(without_named_fevers(t))) for t in texts]
-        return frozenset(doc.vocab.strings[match_id] for doc in docs for match_id, _, _ in self._matcher(doc))
+        hits = set()
+        for doc in docs:
+            for match_id, start, end in self._matcher(doc):
+                label = doc.vocab.strings[match_id]
+                if exact_or_typo(doc, start, end, self._words[label]):
+                    hits.add(label)
+        return frozenset(hits)
 
     def urgent(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
         """The red flags the person reports as happening: `find`, less general questions.
@@ -157,13 +213,18 @@ class RedFlagDetector:
             return [f for f in found if f in ALWAYS_URGENT]
         if happening_now(text):
             return found
-        rest = told_as_happening(text)
-        if len(rest) == len(text.strip()):
+        told, general, background = split_story(text)
+        if not general and not background:
             return found
-        # A flag none of whose words is outside the general questions and the past was asked
-        # about or told as background; a flag with any of its words in the rest still counts.
-        told = self._hits(rest) if rest else frozenset()
-        return [f for f in found if f in ALWAYS_URGENT or any(hit.startswith(f + "|") for hit in told)]
+        # What is told as happening must meet the flag by itself, or tell one of its symptoms
+        # (not only a medicine) while a general question in the message supplies the rest ("can
+        # a fall break your neck? my grandad fell off a ladder"). Background never does.
+        told_text = " ".join(told)
+        whole = set(self.find(told_text, earlier_medicines)) if told else set()
+        symptoms = {hit.split("|")[0] for hit in self._hits(told_text) if hit not in self._medicine_groups} \
+            if told else set()
+        with_questions = set(self.find(" ".join(told + general), earlier_medicines)) if told and general else set()
+        return [f for f in found if f in ALWAYS_URGENT or f in whole or (f in symptoms and f in with_questions)]
 
     def find(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
         """Ids of the red flags the text describes, most urgent (file order) first.

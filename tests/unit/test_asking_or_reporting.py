@@ -44,3 +44,22 @@ def test_an_asked_about_flag_adds_what_to_do_if_it_is_happening(kb, detector):
     line = kb.frame["red_flag_asked"].format(action=kb.red_flags[asked[0]].action.strip())
     assert line in reply.body
     assert reply.text.rstrip().endswith(kb.frame["referral"].rstrip())
+
+
+PROBES = yaml.safe_load((ROOT / "tests/fixtures/red_flag_probes.yml").read_text())
+
+
+@pytest.mark.parametrize("text", PROBES["background"])
+def test_a_symptom_told_as_background_does_not_escalate(detector, text):
+    assert detector.urgent(text) == []
+
+
+@pytest.mark.parametrize("text", PROBES["known_false_alarms"])
+@pytest.mark.xfail(strict=True, reason="negated symptoms are not read; when one passes, move it to background")
+def test_known_false_alarms(detector, text):
+    assert detector.urgent(text) == []
+
+
+@pytest.mark.parametrize("flag, text", [(f, t) for f, texts in PROBES["urgent"].items() for t in texts])
+def test_a_probe_report_escalates(detector, flag, text):
+    assert flag in detector.urgent(text)
