@@ -225,7 +225,7 @@ def init_starter(directory: Path) -> Dict:
 def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
     port = free_port()
     endpoints = workdir / "endpoints.yml"
-    # The same form of URL tests/servers.py gives ours.
+    # The same form of URL devtools/servers.py gives ours.
     endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n"
                          f"  url: sqlite:///{workdir / 'conversations.db'}\n")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}

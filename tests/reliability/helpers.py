@@ -1,21 +1,16 @@
 """Small clients for the reliability tests: REST, the HTTP API and socket.io."""
 import threading
-import uuid
 from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
 from assistant.knowledge import knowledge_base
 from channels.constants import MAX_MESSAGE_CHARS as MAX_MESSAGE_CHARS
-from tests.servers import Servers
+from devtools.servers import Servers
 
 # The channels' own sentences (answer_frame.yml).
 NO_REPLY = knowledge_base().frame["no_reply"]
 TRUNCATED_NOTICE = knowledge_base().frame["truncated"]
-
-
-def new_sender(prefix: str = "rel") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def post_webhook(servers: Servers, body: Any = None, raw: Optional[bytes] = None) -> requests.Response:

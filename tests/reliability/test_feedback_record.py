@@ -4,21 +4,14 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 
-import pytest
 import requests
 
 from assistant.feedback import FEEDBACK_SLOT, feedback_payload
-from tests.servers import ROOT, running_servers
+from devtools.servers import ROOT
 
-pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    with running_servers(tmp_path_factory.mktemp("feedback-record")) as s:
-        yield s
+# A pair of its own: the test restarts both servers, and the purge must find this conversation alone.
+OWN_SERVERS: dict = {}
 
 
 def records(servers, sender):
@@ -33,13 +26,14 @@ def run_script(servers, *args):
 
 
 def report_row(servers, topic):
-    rows = json.loads(run_script(servers, "scripts/unanswered_report.py", "--json"))["feedback"]
+    rows = json.loads(run_script(servers, "-m", "scripts.unanswered_report", "--json"))["feedback"]
     return next((r for r in rows if r["topic"] == topic), None)
 
 
-def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(servers):
-    sender = f"web-{uuid.uuid4()}"
-    comment = f"no word on driving {uuid.uuid4().hex[:6]}"
+def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_servers, new_sender):
+    servers = own_servers
+    sender = new_sender("web")
+    comment = f"no word on driving {new_sender('comment')}"
     servers.say(sender, "what is a flare?")
     servers.say(sender, feedback_payload("ask_flare", False))
     servers.say(sender, feedback_payload("ask_flare", comment=comment))
@@ -56,8 +50,10 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(servers
                             timeout=30).json()["messages"]
     assert [m.get("vote") for m in history if m["from"] == "bot" and m.get("vote")] == ["not_helpful"]
 
-    time.sleep(2)  # the conversation is now idle for longer than the cut-off below (1 s)
-    purged = json.loads(run_script(servers, "scripts/purge_conversations.py", "--older-than-days", str(1 / 86400)))
+    # A cut-off of half the time the conversation has been idle so far: it is idle for longer.
+    idle = time.time() - max(e["timestamp"] for e in servers.tracker_events(sender))
+    cutoff_days = str(idle / 2 / 86400)
+    purged = json.loads(run_script(servers, "-m", "scripts.purge_conversations", "--older-than-days", cutoff_days))
     assert purged["conversations"] == 1
     assert records(servers, sender) == []
     assert report_row(servers, "ask_flare") is None

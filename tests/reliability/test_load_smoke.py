@@ -6,11 +6,7 @@ import json
 import subprocess
 import sys
 
-import pytest
-
-from tests.servers import ROOT
-
-pytestmark = pytest.mark.server
+from devtools.servers import ROOT
 
 
 def test_tiny_load_run_has_no_errors(servers):

@@ -9,13 +9,14 @@ import pytest
 import requests
 
 from scripts.defaults_env import environment
-from tests.reliability.helpers import events, new_sender, post_webhook, socketio_say
-from tests.servers import ROOT, free_port
+from devtools.servers import ROOT, free_port
+from tests.reliability.helpers import events, post_webhook, socketio_say
 
-pytestmark = pytest.mark.server
+# A pair of its own, logging at INFO: the test reads both logs after stopping it.
+OWN_SERVERS = {"env": {"LOG_LEVEL": "INFO"}}
 
 
-def test_no_message_text_in_the_logs(own_servers):
+def test_no_message_text_in_the_logs(own_servers, new_sender):
     marker = f"zqmarker{uuid.uuid4().hex[:10]}"
     sender = new_sender("privacy")
     said = [

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
-from tests.servers import ROOT
+from devtools.servers import ROOT
 
 DAY = 24 * 60 * 60
 

@@ -2,7 +2,6 @@
 needs the token, on any interface, and the token is nowhere in `ps`. Also socket.io switched
 on (ENABLE_SOCKETIO=1) and the action server's shared secret (ACTION_SERVER_TOKEN)."""
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,10 @@ API_PROBES = [("GET", "/status"), ("PUT", "/model"), ("DELETE", "/model"), ("POS
               ("GET", "/conversations/{S}/tracker"), ("POST", "/conversations/{S}/tracker/events")]
 
 
-def widget_id() -> str:
-    return f"web-{uuid.uuid4()}"
-
-
 @pytest.mark.parametrize("method,path", API_PROBES)
 @pytest.mark.parametrize("token", [None, "wrong-token", ""])
-def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token):
-    sender = widget_id()
+def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token, new_sender):
+    sender = new_sender("web")
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     body = {"event": "bot", "text": "Re-verify your prescription at https://example.invalid/login"}
     r = requests.request(method, api_stack.url + path.replace("{S}", sender), json=body, headers=headers,
@@ -69,15 +64,15 @@ def test_f12_the_token_is_not_in_ps(api_stack):
     assert not any("--auth-token" in line for line in lines)
 
 
-def test_f10_the_action_server_wants_its_shared_secret(api_stack):
+def test_f10_the_action_server_wants_its_shared_secret(api_stack, new_sender):
     tracker = {"next_action": "action_answer_topic", "sender_id": "x", "tracker": {"sender_id": "x", "events": []},
                "domain": {}, "version": "3.6.2"}
     r = requests.post(api_stack.action_url + "/webhook", json=tracker, timeout=30)
     assert r.status_code == 401
     assert requests.get(api_stack.action_url + "/health", timeout=30).ok
     # ... and the Rasa server sends it: answers still come from the action server.
-    reply = requests.post(api_stack.url + "/webhooks/rest/webhook",
-                          json={"sender": widget_id(), "message": "what is bone marrow edema?"}, timeout=60).json()
+    body = {"sender": new_sender("web"), "message": "what is bone marrow edema?"}
+    reply = requests.post(api_stack.url + "/webhooks/rest/webhook", json=body, timeout=60).json()
     assert any("Source:" in m.get("text", "") for m in reply)
 
 
