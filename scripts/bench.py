@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make bench`: measure the assistant on this machine and write bench/results.md and .json.
 
-    .venv/bin/python scripts/bench.py [--rounds 3] [--messages 25] [--conversations 20]
+    .venv/bin/python -m scripts.bench [--rounds 3] [--messages 25] [--conversations 20]
 
 In one run:
 
@@ -44,14 +44,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up
+from scripts import load_test  # the load generator; reused, not copied
+from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu
+from scripts.bench_report import median, ratio, summarise, write_markdown
+from scripts.defaults_env import environment
 
-from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up  # noqa: E402
-from scripts import load_test  # noqa: E402  (the load generator; reused, not copied)
-from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu  # noqa: E402
-from scripts.bench_report import median, ratio, summarise, write_markdown  # noqa: E402
-from scripts.defaults_env import environment  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # One conversation of 25 messages would make its p95 the second-worst message; 100 (the load
 # test's maximum) give a p95 that one slow message cannot set alone.
@@ -135,7 +134,7 @@ def nlu_benchmark() -> Dict:
     seconds, _ = run_step("nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT,
                                     "--out", out, "--successes"], NLU_TIMEOUT)
     # The project's own summary (and its 90% floor: exit 1 below it, which is reported, not fatal).
-    code = subprocess.run([PYTHON, "scripts/check_nlu_results.py", str(out), str(HOLDOUT)], cwd=ROOT,
+    code = subprocess.run([PYTHON, "-m", "scripts.check_nlu_results", str(out), str(HOLDOUT)], cwd=ROOT,
                           capture_output=True, timeout=300).returncode
     if code not in (0, 1):
         raise RuntimeError(f"check_nlu_results.py exited with {code}")

@@ -10,7 +10,7 @@ from devtools.servers import ROOT
 
 
 def report(servers, *args):
-    result = subprocess.run([sys.executable, "scripts/unanswered_report.py", *args], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "scripts.unanswered_report", *args], cwd=ROOT,
                             env=servers.env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout
