@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench`: measure the assistant on this machine and write bench/results.md and .json.
+"""`make bench`: measure the assistant on this machine; write bench/results.md and results/bench/.
 
     .venv/bin/python -m scripts.bench [--rounds 3] [--messages 25] [--conversations 20]
 
@@ -57,6 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SINGLE_CONVERSATION_MESSAGES = load_test.MAX_MESSAGES
 
 BENCH = ROOT / "bench"
+# What a run writes besides bench/results.md (the published page): ignored by git.
+RESULTS = ROOT / "results" / "bench"
 WORK = BENCH / "work"
 RASA = str(BIN / "rasa")
 PYTHON = str(BIN / "python")
@@ -147,7 +149,8 @@ def nlu_benchmark() -> Dict:
         for intent, v in sorted(report.items())
         if isinstance(v, dict) and "support" in v and intent not in ("macro avg", "weighted avg", "micro avg")
     }
-    shutil.copyfile(out / "intent_confusion_matrix.png", BENCH / "confusion_matrix.png")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(out / "intent_confusion_matrix.png", RESULTS / "confusion_matrix.png")
     return {**summary, "floor": 0.90, "floor_met": code == 0, "test_seconds": round(seconds, 1),
             "per_intent": per_intent}
 
@@ -419,9 +422,10 @@ def main() -> int:
     results = {"meta": meta, "nlu": nlu, "training": training,
                "model": {"path": str(MODEL.relative_to(ROOT)), "bytes": MODEL.stat().st_size},
                "ours": ours, "starter": starter, "ratios": ratios, "rounds": rounds}
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (BENCH / "results.md").write_text(write_markdown(results))
-    print(f"[bench] wrote bench/results.md and bench/results.json in {meta['wall_seconds']}s", flush=True)
+    print(f"[bench] wrote bench/results.md and results/bench/results.json in {meta['wall_seconds']}s", flush=True)
     return 0
 
 
