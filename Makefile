@@ -35,7 +35,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security report \
+	test-server test-conversations test-chat test-nlu test-browser test-reliability test-scaleout test-security report \
 	content-report bench benchmark benchmark-answers benchmark-questions purge clean
 
 help:  ## list the targets
@@ -102,17 +102,19 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@mkdir -p var; $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
-test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs: the tiers below in a row (~15 min, plus training when inputs changed)
 
-test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract
+test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract (~1 min)
 	$(BIN)/pytest -q tests/unit
 
-test-fast: lint test-unit  ## the inner loop: lint and the unit tests (under 2 minutes)
+test-fast: lint test-unit  ## the inner loop: lint and the unit tests (~1.5 min; must stay under 2)
 
-test-server: train  ## end-to-end over HTTP: real action server and Rasa server
+test-server: train  ## end-to-end over HTTP: real action server and Rasa server (~2 min)
 	$(BIN)/pytest -q tests/server
 
-test-conversations: train  ## conversation tests: every intent, multi-turn flows
+test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~4 min)
+
+test-conversations: train  ## conversation tests: every intent, multi-turn flows (~2 min)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
@@ -122,19 +124,19 @@ test-nlu: train  ## understanding: dev misses, sealed test figures, baselines be
 	$(BIN)/python -m scripts.evaluate_understanding $(MODEL) --baselines --out results/understanding \
 		$(UNDERSTANDING_FLOORS)
 
-test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
+test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers (~1 min)
 	$(BIN)/pytest -q tests/browser
 
-test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: real servers
+test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: real servers (~2 min)
 	$(BIN)/pytest -q tests/reliability
 
-test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
+test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback (~1 min)
 	$(BIN)/pytest -q tests/scaleout
 
 content-report: install  ## the sign-off page: every entry's review, next review, sources and versions, rendered checks
 	$(BIN)/python -m scripts.content_report --out results/content_report.md
 
-test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS
+test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS (~1.5 min)
 	$(BIN)/pytest -q tests/security
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
