@@ -8,6 +8,7 @@
 - `own_servers`: a module's own pair, for tests that stop servers, read the logs, purge, or need
   other settings: the module's `OWN_SERVERS` (keyword arguments for devtools.servers.Servers);
 - `new_sender`: a conversation id nobody has used;
+- `SocketioChat`: the widget's socket.io side, as a test drives it;
 - `redis_server` and `wait_for`, for the tiers that need Redis or wait on a condition;
 - markers: every test is marked with its tier (its directory), and `needs_model` when it loads
   the trained model, so `pytest -m "not needs_model"` runs without one.
@@ -16,11 +17,12 @@ Nothing here waits a fixed time: every wait is on a condition with a deadline.
 """
 import shutil
 import subprocess
+import threading
 import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Dict, Iterator, Optional
+from typing import Any, Callable, ContextManager, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -108,6 +110,51 @@ def own_servers(start_servers, request) -> Iterator[Servers]:
     """The module's own pair, started with the module's OWN_SERVERS options."""
     with start_servers("own-servers", **getattr(request.module, "OWN_SERVERS", {})) as s:
         yield s
+
+
+# ------------------------------------------------------------------ socket.io
+
+class SocketioChat:
+    """A socket.io client as the chat widget connects: `confirmed` session ids and bot
+    `replies` are recorded as they arrive; `wait_until(condition)` waits on them, never a fixed
+    time. The synchronous client over long-polling: the pinned engine.io's asyncio client needs a
+    newer aiohttp than Rasa 3.6 allows, and websocket-client is not installed."""
+
+    def __init__(self, url: str, origin: Optional[str] = None) -> None:
+        import socketio
+
+        self.confirmed: List[Any] = []
+        self.replies: List[Dict] = []
+        self.changed = threading.Condition()
+        self.client = socketio.Client()
+        self.client.on("session_confirm", lambda *args: self._record(self.confirmed, args[0] if args else None))
+        self.client.on("bot_uttered", lambda data: self._record(self.replies, data))
+        headers = {"Origin": origin} if origin else {}
+        self.client.connect(url, socketio_path="/socket.io", transports=["polling"], headers=headers)
+
+    def _record(self, into: List[Any], item: Any) -> None:
+        with self.changed:
+            into.append(item)
+            self.changed.notify_all()
+
+    def emit(self, event: str, data: Any) -> None:
+        self.client.emit(event, data)
+
+    def texts(self) -> List[str]:
+        with self.changed:
+            return [r.get("text", "") for r in self.replies]
+
+    def wait_until(self, condition: Callable[[], Any], timeout: float) -> bool:
+        with self.changed:
+            return bool(self.changed.wait_for(condition, timeout))
+
+    def __enter__(self) -> "SocketioChat":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        # engine.io's close, without waiting for the client's pending long-poll to end: the
+        # server does not always answer it at once, and the wait was then 30 s (its timeout).
+        self.client.eio.disconnect(abort=True)
 
 
 # ------------------------------------------------------------------ Chromium

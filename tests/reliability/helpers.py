@@ -1,5 +1,4 @@
 """Small clients for the reliability tests: REST, the HTTP API and socket.io."""
-import threading
 from typing import Any, Callable, Dict, List, Optional
 
 import requests
@@ -7,6 +6,7 @@ import requests
 from assistant.knowledge import knowledge_base
 from channels.constants import MAX_MESSAGE_CHARS as MAX_MESSAGE_CHARS
 from devtools.servers import Servers
+from tests.conftest import SocketioChat
 
 # The channels' own sentences (answer_frame.yml).
 NO_REPLY = knowledge_base().frame["no_reply"]
@@ -38,34 +38,14 @@ def socketio_say(servers: Servers, session_id: str, message: Any,
 
     Waits on the client's own events, never a fixed time: until `until(texts)` holds for the
     reply texts so far, by default until the first reply that is not the session notice (the
-    turn's answer, or the short no-reply sentence). The synchronous client over long-polling:
-    the pinned engine.io's asyncio client needs a newer aiohttp than Rasa 3.6 allows, and
-    websocket-client is not installed.
+    turn's answer, or the short no-reply sentence).
     """
-    import socketio
-
     notice = knowledge_base().frame["session_notice"]
     until = until or (lambda texts: any(t != notice for t in texts))
-    received: List[Dict] = []
-    changed = threading.Condition()
-    confirmed = threading.Event()
-
-    def on_bot_uttered(data: Dict) -> None:
-        with changed:
-            received.append(data)
-            changed.notify_all()
-
-    client = socketio.Client()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", on_bot_uttered)
-    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(10), "no session_confirm"
-        client.emit("user_uttered", {"message": message, "session_id": session_id})
-        with changed:
-            done = changed.wait_for(lambda: until([r.get("text", "") for r in received]), timeout)
-        assert done, f"no complete reply within {timeout}s: {received}"
-    finally:
-        client.disconnect()
-    return received
+    with SocketioChat(servers.url) as chat:
+        chat.emit("session_request", {"session_id": session_id})
+        assert chat.wait_until(lambda: chat.confirmed, 10), "no session_confirm"
+        chat.emit("user_uttered", {"message": message, "session_id": session_id})
+        assert chat.wait_until(lambda: until(chat.texts()), timeout), \
+            f"no complete reply within {timeout}s: {chat.replies}"
+    return chat.replies

@@ -17,6 +17,7 @@ from tests.reliability.helpers import (
     post_webhook,
     socketio_say,
 )
+from tests.conftest import SocketioChat
 
 # Odd but valid messages: each is answered like any other message.
 ODD_MESSAGES = {
@@ -192,36 +193,18 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers, new
     None,                                                 # no data at all
 ])
 def test_socketio_malformed_messages_get_a_kind_reply_and_the_chat_goes_on(servers, payload, new_sender):
-    import threading
-
-    import socketio
-
     kb = knowledge_base()
     unreadable, answer = kb.frame["unreadable"], kb.topics["ask_bme_definition"].answer
-    texts, changed, confirmed = [], threading.Condition(), threading.Event()
-
-    def on_bot_uttered(data):
-        with changed:
-            texts.append(data.get("text", ""))
-            changed.notify_all()
-
-    client = socketio.Client()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", on_bot_uttered)
-    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", 123)  # malformed too: a new session is given
+    with SocketioChat(servers.url) as chat:
+        chat.emit("session_request", 123)  # malformed too: a new session is given
         session = new_sender("sio")
-        client.emit("session_request", {"session_id": session})
-        assert confirmed.wait(10)
-        client.emit("user_uttered", payload)
-        with changed:
-            assert changed.wait_for(lambda: texts, 30), "no reply to the malformed message"
+        chat.emit("session_request", {"session_id": session})
+        assert chat.wait_until(lambda: chat.confirmed, 10)
+        chat.emit("user_uttered", payload)
+        assert chat.wait_until(lambda: chat.replies, 30), "no reply to the malformed message"
         # The chat goes on; the same socket delivers in order, so anything else said about the
         # malformed message would arrive before this answer.
-        client.emit("user_uttered", {"message": "what is bone marrow edema?", "session_id": session})
-        with changed:
-            assert changed.wait_for(lambda: any(answer in t for t in texts), 60), texts
-    finally:
-        client.disconnect()
+        chat.emit("user_uttered", {"message": "what is bone marrow edema?", "session_id": session})
+        assert chat.wait_until(lambda: any(answer in t for t in chat.texts()), 60), chat.texts()
+    texts = chat.texts()
     assert texts[0] == unreadable and unreadable not in texts[1:], texts
