@@ -3,11 +3,11 @@
 - `model`: the trained model, or a clear failure that says to run `make train`;
 - `start_servers`: a factory, `with start_servers("name", env=..., cors=...) as s:` starts the
   real action server and Rasa server (devtools/servers.py) on free ports, and stops both after;
-- `servers`: the session's shared pair. A tier changes how it starts by overriding
-  `servers_options` (tests/browser/ allows its test page's origin);
+- `servers`: the session's shared pair. A tier that needs other settings overrides it with
+  the factory (tests/browser/: its test page's origin), so tiers can share one pytest run;
 - `own_servers`: a module's own pair, for tests that stop servers, read the logs, purge, or need
   other settings: the module's `OWN_SERVERS` (keyword arguments for devtools.servers.Servers);
-- `new_sender`: a conversation id nobody has used;
+- `new_sender`: a conversation id nobody has used; `feedback_records`: a conversation's votes;
 - `SocketioChat`: the widget's socket.io side, as a test drives it;
 - `redis_server` and `wait_for`, for the tiers that need Redis or wait on a condition;
 - markers: every test is marked with its tier (its directory), and `needs_model` when it loads
@@ -73,6 +73,13 @@ def new_sender() -> Callable[..., str]:
     return make_sender
 
 
+def feedback_records(servers: Servers, sender: str) -> List[Dict]:
+    """The votes and comments recorded in a conversation, oldest first (the HTTP API's tracker)."""
+    from assistant.feedback import FEEDBACK_SLOT
+
+    return [e["value"] for e in servers.tracker_events(sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
+
+
 # ------------------------------------------------------------------ servers
 
 @pytest.fixture(scope="session")
@@ -93,15 +100,9 @@ def start_servers(model, tmp_path_factory) -> Callable[..., ContextManager[Serve
 
 
 @pytest.fixture(scope="session")
-def servers_options() -> Dict[str, Any]:
-    """How the shared pair starts; a tier's conftest overrides this fixture to change it."""
-    return {}
-
-
-@pytest.fixture(scope="session")
-def servers(start_servers, servers_options) -> Iterator[Servers]:
+def servers(start_servers) -> Iterator[Servers]:
     """The session's pair, shared by the tests that leave both servers as they found them."""
-    with start_servers("servers", **servers_options) as s:
+    with start_servers("servers") as s:
         yield s
 
 

@@ -58,9 +58,10 @@ def page_origin(web_port) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers_options(page_origin):
-    """The shared servers (tests/conftest.py) allow the test page's origin, and only it."""
-    return {"cors": [page_origin]}
+def servers(start_servers, page_origin):
+    """This tier's shared pair (tests/conftest.py's factory): Rasa allows the test page's origin, only it."""
+    with start_servers("browser-servers", cors=[page_origin]) as s:
+        yield s
 
 
 @pytest.fixture

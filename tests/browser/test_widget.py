@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from assistant.knowledge import knowledge_base
 from devtools.servers import ROOT, free_port
+from tests.conftest import feedback_records
 
 TITLE = "AS information assistant"
 ERROR_TEXT = ("Sorry, I can't reach the assistant right now. Please try again in a moment. "
@@ -448,12 +449,6 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
 
 
 # ------------------------------------------------------------------ was this helpful?, print, the clinic
-
-def feedback_records(servers, sender):
-
-    r = servers.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
-    return [e["value"] for e in r.json()["events"] if e["event"] == "slot" and e["name"] == "answer_feedback"]
-
 
 def answer_with(page, text):
     """The message (bubble, actions, thumbs) whose text contains `text`."""

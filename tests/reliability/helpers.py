@@ -24,14 +24,6 @@ def bot_texts(messages: List[Dict]) -> List[str]:
     return [m["text"] for m in messages if m.get("text")]
 
 
-def events(servers: Servers, sender: str) -> List[Dict]:
-    r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"},
-                     headers=servers.api_headers,
-                     timeout=30)
-    r.raise_for_status()
-    return r.json()["events"]
-
-
 def socketio_say(servers: Servers, session_id: str, message: Any,
                  until: Optional[Callable[[List[str]], bool]] = None, timeout: float = 60) -> List[Dict]:
     """Send one message as the chat widget does; the bot messages that came back.

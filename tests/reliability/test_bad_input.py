@@ -13,7 +13,6 @@ from tests.reliability.helpers import (
     NO_REPLY,
     TRUNCATED_NOTICE,
     bot_texts,
-    events,
     post_webhook,
     socketio_say,
 )
@@ -137,7 +136,7 @@ def test_long_message_is_cut_for_nlu_told_and_stored_cut(servers, new_sender):
     assert kb.topics["ask_jak_inhibitors"].answer not in reply
     assert bot_texts(r.json())[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)  # told, last
 
-    user = [e for e in events(servers, sender) if e["event"] == "user"]
+    user = [e for e in servers.tracker_events(sender) if e["event"] == "user"]
     assert len(user) == 1
     # What is not read is not kept (a flood of long messages cannot fill the disk).
     assert user[0]["text"] == full[:MAX_MESSAGE_CHARS] and "THE-VERY-END" not in user[0]["text"]
@@ -181,7 +180,7 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers, new
     notice = TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
     replies = [r.get("text", "") for r in socketio_say(servers, session, full, until=lambda t: notice in t)]
     assert replies[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
-    user = [e for e in events(servers, session) if e["event"] == "user"]
+    user = [e for e in servers.tracker_events(session) if e["event"] == "user"]
     assert user[-1]["text"] == full[:MAX_MESSAGE_CHARS] and user[-1]["input_channel"] == "socketio"
 
 

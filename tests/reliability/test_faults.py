@@ -9,7 +9,7 @@ import pytest
 
 from assistant.knowledge import knowledge_base
 from devtools.servers import Servers
-from tests.reliability.helpers import NO_REPLY, bot_texts, events, socketio_say
+from tests.reliability.helpers import NO_REPLY, bot_texts, socketio_say
 
 # A pair of its own: these tests stop the action server.
 OWN_SERVERS = {"env": {"LOG_LEVEL": "INFO"}}
@@ -38,7 +38,7 @@ def test_question_while_actions_are_down_gets_a_short_reply_then_answers_again(o
         assert bot_texts(own_servers.say(sender, "what are NSAIDs?")) == [NO_REPLY]
 
     assert kb.topics["ask_bme_definition"].answer in own_servers.text(sender, "what is bone marrow edema?")
-    fallbacks = [e for e in events(own_servers, sender) if e["event"] == "bot" and e["text"] == NO_REPLY]
+    fallbacks = [e for e in own_servers.tracker_events(sender) if e["event"] == "bot" and e["text"] == NO_REPLY]
     assert len(fallbacks) == 2 and all(e["metadata"]["fallback"] == "no_reply" for e in fallbacks)
 
 

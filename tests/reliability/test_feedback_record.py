@@ -7,15 +7,12 @@ import time
 
 import requests
 
-from assistant.feedback import FEEDBACK_SLOT, feedback_payload
+from assistant.feedback import feedback_payload
 from devtools.servers import ROOT
+from tests.conftest import feedback_records
 
 # A pair of its own: the test restarts both servers, and the purge must find this conversation alone.
 OWN_SERVERS: dict = {}
-
-
-def records(servers, sender):
-    return [e["value"] for e in servers.tracker_events(sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
 
 
 def run_script(servers, *args):
@@ -38,12 +35,12 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_ser
     servers.say(sender, feedback_payload("ask_flare", False))
     servers.say(sender, feedback_payload("ask_flare", comment=comment))
     expected = [{"topic": "ask_flare", "helpful": False}, {"topic": "ask_flare", "comment": comment}]
-    assert records(servers, sender) == expected
+    assert feedback_records(servers, sender) == expected
 
     servers.stop()
     servers.start_actions()
     servers.start_rasa()
-    assert records(servers, sender) == expected
+    assert feedback_records(servers, sender) == expected
     row = report_row(servers, "ask_flare")
     assert row["not_helpful"] == 1 and row["comments"] == [comment]
     history = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
@@ -55,7 +52,7 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_ser
     cutoff_days = str(idle / 2 / 86400)
     purged = json.loads(run_script(servers, "-m", "scripts.purge_conversations", "--older-than-days", cutoff_days))
     assert purged["conversations"] == 1
-    assert records(servers, sender) == []
+    assert feedback_records(servers, sender) == []
     assert report_row(servers, "ask_flare") is None
     assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
                          timeout=30).json() == {"messages": []}

@@ -49,12 +49,6 @@ def two_servers(start_servers, tmp_path_factory, postgres_url, redis_port) -> It
             b.stop()
 
 
-def user_and_bot_events(server: Servers, sender: str) -> List[Dict]:
-    r = server.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
-    r.raise_for_status()
-    return r.json()["events"]
-
-
 def test_the_second_turn_on_the_other_server_knows_the_first(two_servers, postgres_url):
     a, b = two_servers
     sender = "scaleout-context"
@@ -90,7 +84,7 @@ def test_concurrent_messages_for_one_conversation_are_handled_one_at_a_time(two_
         t.join(timeout=300)
     assert sorted(replies) == sorted(CONCURRENT_QUESTIONS), "a request did not finish"
 
-    events = user_and_bot_events(a, sender)
+    events = a.tracker_events(sender)
     turns: List[Tuple[str, List[str], str]] = []  # (user text, bot texts after it, last action before it)
     last_action = None
     for event in events:
@@ -128,5 +122,5 @@ def test_purge_works_on_postgresql(two_servers, postgres_url):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["conversations"] == 1
-    assert not [e for e in user_and_bot_events(a, old) if e["event"] == "user"]
-    assert [e["text"] for e in user_and_bot_events(b, recent) if e["event"] == "user"] == ["what are biologics?"]
+    assert not [e for e in a.tracker_events(old) if e["event"] == "user"]
+    assert [e["text"] for e in b.tracker_events(recent) if e["event"] == "user"] == ["what are biologics?"]

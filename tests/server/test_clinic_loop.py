@@ -3,8 +3,9 @@ and the read-only history the widget restores from, also when the HTTP API needs
 import pytest
 import requests
 
-from assistant.feedback import FEEDBACK_SLOT, feedback_payload, rated_topic
+from assistant.feedback import feedback_payload, rated_topic
 from assistant.knowledge import knowledge_base
+from tests.conftest import feedback_records
 
 KB = knowledge_base()
 # own_servers: a clinic configured by environment variables alone; the HTTP API needs a token.
@@ -18,14 +19,6 @@ OWN_SERVERS = {"env": CONFIGURED}
 
 def texts(messages):
     return [m.get("text", "") for m in messages]
-
-
-def events(servers, sender):
-    return servers.tracker_events(sender)
-
-
-def feedback_records(servers, sender):
-    return [e["value"] for e in events(servers, sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
 
 
 def votes_of(message):
