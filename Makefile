@@ -107,14 +107,14 @@ test: validate train test-unit test-server test-conversations test-nlu test-brow
 test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract (~1 min)
 	$(BIN)/pytest -q tests/unit
 
-test-fast: lint test-unit  ## the inner loop: lint and the unit tests (~1.5 min; must stay under 2)
+test-fast: lint test-unit  ## the inner loop: lint and the unit tests (~1.2 min; must stay under 2)
 
-test-server: train  ## end-to-end over HTTP: real action server and Rasa server (~2 min)
+test-server: train  ## end-to-end over HTTP: real action server and Rasa server (~1 min)
 	$(BIN)/pytest -q tests/server
 
-test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~4 min)
+test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~1.5 min; ~4 when it retrains first)
 
-test-conversations: train  ## conversation tests: every intent, multi-turn flows (~2 min)
+test-conversations: train  ## conversation tests: every intent, multi-turn flows (~15 s)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
