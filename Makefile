@@ -112,7 +112,7 @@ test-fast: lint test-unit  ## the inner loop: lint and the unit tests (~1.2 min;
 test-server: train  ## end-to-end over HTTP: real action server and Rasa server (~1 min)
 	$(BIN)/pytest -q tests/server
 
-test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~1.5 min; ~4 when it retrains first)
+test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~1.5 min; ~3 when it retrains first)
 
 test-conversations: train  ## conversation tests: every intent, multi-turn flows (~15 s)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
