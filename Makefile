@@ -35,7 +35,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name 
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \
-	test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security report \
+	test-server test-conversations test-chat test-nlu test-browser test-reliability test-scaleout test-security report \
 	content-report bench benchmark benchmark-answers benchmark-questions purge clean
 
 help:  ## list the targets
@@ -82,14 +82,14 @@ $(MINILM): | $(VENV)/.installed
 	touch $@
 
 $(ONNX_ENCODER): scripts/build_onnx_encoder.py | $(MINILM)
-	$(BIN)/python scripts/build_onnx_encoder.py $@
+	$(BIN)/python -m scripts.build_onnx_encoder $@
 
 $(MODEL): $(VENV)/.installed $(ONNX_ENCODER) $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name as-assistant --out models --data data/nlu data/rules
 
 validate: install  ## check domain, NLU data and rules agree; knowledge review dates in date; sources pinned and cited
-	$(BIN)/python scripts/check_review_dates.py
-	$(BIN)/python scripts/check_sources.py
+	$(BIN)/python -m scripts.check_review_dates
+	$(BIN)/python -m scripts.check_sources
 	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules
 
 run: train  ## train if needed, then start the action server, Rasa and the demo page
@@ -102,46 +102,48 @@ shell: train  ## chat in the terminal (starts the action server in the backgroun
 	@mkdir -p var; $(RASA) run actions --actions actions --port $(ACTION_PORT) >var/actions.log 2>&1 & \
 		trap "kill $$!" EXIT; $(RASA) shell --model $(MODEL) --endpoints $(ENDPOINTS)
 
-test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs
+test: validate train test-unit test-server test-conversations test-nlu test-browser test-reliability test-scaleout test-security  ## everything CI runs: the tiers below in a row (~15 min, plus training when inputs changed)
 
-test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract
+test-unit: install  ## pytest: knowledge base, rendering, recognisers, actions, the Rasa contract (~1 min)
 	$(BIN)/pytest -q tests/unit
 
-test-fast: lint test-unit  ## the inner loop: lint and the unit tests (under 2 minutes)
+test-fast: lint test-unit  ## the inner loop: lint and the unit tests (~1.2 min; must stay under 2)
 
-test-server: train  ## end-to-end over HTTP: real action server and Rasa server
+test-server: train  ## end-to-end over HTTP: real action server and Rasa server (~1 min)
 	$(BIN)/pytest -q tests/server
 
-test-conversations: train  ## conversation tests: every intent, multi-turn flows
+test-chat: test-server test-conversations  ## did I break a conversation? the server and conversation tests (~1.5 min; ~3 when it retrains first)
+
+test-conversations: train  ## conversation tests: every intent, multi-turn flows (~15 s)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
 test-nlu: train  ## understanding: dev misses, sealed test figures, baselines beside them, floors (~6 min)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_holdout.yml --out results/nlu --successes
-	$(BIN)/python scripts/check_nlu_results.py results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
+	$(BIN)/python -m scripts.check_nlu_results results/nlu tests/nlu_holdout.yml --min-accuracy 0.90
 	$(BIN)/python -m scripts.evaluate_understanding $(MODEL) --baselines --out results/understanding \
 		$(UNDERSTANDING_FLOORS)
 
-test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers
+test-browser: train system-deps  ## the website widget in Debian's Chromium (Playwright), real servers (~1 min)
 	$(BIN)/pytest -q tests/browser
 
-test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: real servers
+test-reliability: train  ## bad input, faults, privacy, purge, a tiny load run: real servers (~2 min)
 	$(BIN)/pytest -q tests/reliability
 
-test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback
+test-scaleout: train system-deps  ## two Rasa servers on PostgreSQL and a Redis lock, on loopback (~1 min)
 	$(BIN)/pytest -q tests/scaleout
 
 content-report: install  ## the sign-off page: every entry's review, next review, sources and versions, rendered checks
-	$(BIN)/python scripts/content_report.py --out results/content_report.md
+	$(BIN)/python -m scripts.content_report --out results/content_report.md
 
-test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS
+test-security: train system-deps  ## the security review's probes, straight and through deploy/'s nginx over TLS (~1.5 min)
 	$(BIN)/pytest -q tests/security
 
 report: install  ## for the content team: unanswered questions, grouped and counted (no sender ids)
-	@$(BIN)/python scripts/unanswered_report.py $(if $(DAYS),--days $(DAYS))
+	@$(BIN)/python -m scripts.unanswered_report $(if $(DAYS),--days $(DAYS))
 
 bench: train  ## measure NLU, latency, throughput, memory vs Rasa's starter; writes bench/results.md
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m scripts.bench
 
 # The open benchmark (benchmark/README.md). Without URL: serve this assistant as the tests do,
 # score it and the simple baselines, and write benchmark/results.md. With URL: ask that REST bot
@@ -159,7 +161,7 @@ benchmark-questions: install  ## the benchmark's questions with their ids, for a
 
 purge: install  ## delete conversations idle for more than DAYS days: make purge DAYS=30
 	@[ -n "$(DAYS)" ] || { echo "usage: make purge DAYS=30" >&2; exit 2; }
-	$(BIN)/python scripts/purge_conversations.py --older-than-days $(DAYS)
+	$(BIN)/python -m scripts.purge_conversations --older-than-days $(DAYS)
 
 clean:  ## remove models and results (keeps conversations in var/)
 	rm -rf models results

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""`make bench`: measure the assistant on this machine and write bench/results.md and .json.
+"""`make bench`: measure the assistant on this machine; write bench/results.md and results/bench/.
 
-    .venv/bin/python scripts/bench.py [--rounds 3] [--messages 25] [--conversations 20]
+    .venv/bin/python -m scripts.bench [--rounds 3] [--messages 25] [--conversations 20]
 
 In one run:
 
@@ -44,20 +44,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up
+from scripts import load_test  # the load generator; reused, not copied
+from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu
+from scripts.bench_report import median, ratio, summarise, write_markdown
+from scripts.defaults_env import environment
 
-from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up  # noqa: E402
-from scripts import load_test  # noqa: E402  (the load generator; reused, not copied)
-from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu  # noqa: E402
-from scripts.bench_report import median, ratio, summarise, write_markdown  # noqa: E402
-from scripts.defaults_env import environment  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # One conversation of 25 messages would make its p95 the second-worst message; 100 (the load
 # test's maximum) give a p95 that one slow message cannot set alone.
 SINGLE_CONVERSATION_MESSAGES = load_test.MAX_MESSAGES
 
 BENCH = ROOT / "bench"
+# What a run writes besides bench/results.md (the published page): ignored by git.
+RESULTS = ROOT / "results" / "bench"
 WORK = BENCH / "work"
 RASA = str(BIN / "rasa")
 PYTHON = str(BIN / "python")
@@ -135,7 +136,7 @@ def nlu_benchmark() -> Dict:
     seconds, _ = run_step("nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT,
                                     "--out", out, "--successes"], NLU_TIMEOUT)
     # The project's own summary (and its 90% floor: exit 1 below it, which is reported, not fatal).
-    code = subprocess.run([PYTHON, "scripts/check_nlu_results.py", str(out), str(HOLDOUT)], cwd=ROOT,
+    code = subprocess.run([PYTHON, "-m", "scripts.check_nlu_results", str(out), str(HOLDOUT)], cwd=ROOT,
                           capture_output=True, timeout=300).returncode
     if code not in (0, 1):
         raise RuntimeError(f"check_nlu_results.py exited with {code}")
@@ -148,7 +149,8 @@ def nlu_benchmark() -> Dict:
         for intent, v in sorted(report.items())
         if isinstance(v, dict) and "support" in v and intent not in ("macro avg", "weighted avg", "micro avg")
     }
-    shutil.copyfile(out / "intent_confusion_matrix.png", BENCH / "confusion_matrix.png")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(out / "intent_confusion_matrix.png", RESULTS / "confusion_matrix.png")
     return {**summary, "floor": 0.90, "floor_met": code == 0, "test_seconds": round(seconds, 1),
             "per_intent": per_intent}
 
@@ -225,7 +227,7 @@ def init_starter(directory: Path) -> Dict:
 def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subprocess.Popen]]:
     port = free_port()
     endpoints = workdir / "endpoints.yml"
-    # The same form of URL tests/servers.py gives ours.
+    # The same form of URL devtools/servers.py gives ours.
     endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n"
                          f"  url: sqlite:///{workdir / 'conversations.db'}\n")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
@@ -420,9 +422,10 @@ def main() -> int:
     results = {"meta": meta, "nlu": nlu, "training": training,
                "model": {"path": str(MODEL.relative_to(ROOT)), "bytes": MODEL.stat().st_size},
                "ours": ours, "starter": starter, "ratios": ratios, "rounds": rounds}
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (BENCH / "results.md").write_text(write_markdown(results))
-    print(f"[bench] wrote bench/results.md and bench/results.json in {meta['wall_seconds']}s", flush=True)
+    print(f"[bench] wrote bench/results.md and results/bench/results.json in {meta['wall_seconds']}s", flush=True)
     return 0
 
 

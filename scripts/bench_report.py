@@ -55,7 +55,7 @@ def write_markdown(results: Dict) -> str:
         "# Benchmarks",
         "",
         f"Written by `make bench` (scripts/bench.py) on {meta['finished']}; git {meta['git']}. "
-        f"Raw numbers: [results.json](results.json).",
+        f"Raw numbers: `results/bench/results.json` (written by the run, not committed).",
         "",
         f"Machine: {meta['cpus']} CPUs ({meta['cpu_model']}), {meta['memory_gb']} GB RAM, "
         f"Python {meta['python']}, Rasa {meta['rasa_version']}. Load average at start "
@@ -144,7 +144,7 @@ def write_markdown(results: Dict) -> str:
         f"| accuracy on 40+ word messages ({nlu['long_examples']} examples) | "
         f"{fmt(None) if nlu['long_accuracy'] is None else format(nlu['long_accuracy'], '.1%')} |",
         "",
-        "![intent confusion matrix](confusion_matrix.png)",
+        "The confusion matrix: `results/bench/confusion_matrix.png` (written by the run, not committed).",
         "",
         "| intent | precision | recall | F1 | support | confused with |",
         "| --- | ---: | ---: | ---: | ---: | --- |",

@@ -1,6 +1,6 @@
 """Build the full all-MiniLM-L6-v2 encoder as an ONNX graph, with int8 weights, for ONNX Runtime.
 
-    python scripts/build_onnx_encoder.py build/sentence_encoder/minilm_int8.onnx [--float path.onnx]
+    python -m scripts.build_onnx_encoder build/sentence_encoder/minilm_int8.onnx [--float path.onnx]
 
 The graph is written node by node from the registry package's safetensors weights (the same
 computation as assistant/sentence_encoder.TransformerEncoder: BERT, mean pooling, unit length),
@@ -22,9 +22,7 @@ from typing import Dict, List
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from assistant.sentence_encoder import minilm_dir  # noqa: E402
+from assistant.sentence_encoder import minilm_dir
 
 OPSET = 17  # LayerNormalization is an operator from 17 on
 

@@ -1,6 +1,6 @@
 """Fail when a knowledge entry's review date is in the future or more than 12 months old.
 
-    python scripts/check_review_dates.py [--knowledge-dir data/knowledge] [--today 2026-11-30]
+    python -m scripts.check_review_dates [--knowledge-dir data/knowledge] [--today 2026-11-30]
 
 Every entry in data/knowledge/ that records `reviewed` is checked (topics, drug classes,
 medicines, red flags, the checklist, the answer frame, the appointment questions): a date in
@@ -17,10 +17,8 @@ from typing import Any, Iterator, List, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, load_knowledge_base
 
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, load_knowledge_base  # noqa: E402
 
 MAX_AGE_MONTHS = 12
 

@@ -1,6 +1,6 @@
 """Fail when a source cannot hold the facts that cite it (content review 2026-12-03, section 4).
 
-    python scripts/check_sources.py [--knowledge-dir data/knowledge]
+    python -m scripts.check_sources [--knowledge-dir data/knowledge]
 
 Checked for every source in sources.yml:
 
@@ -25,10 +25,8 @@ from urllib.parse import urlparse
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, load_knowledge_base
 
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, load_knowledge_base  # noqa: E402
 
 KINDS = {"label", "paper", "guideline", "page", "service"}
 SEARCH = re.compile(r"(search\.cfm|/search(?:[/?]|$)|/results\?|[?&](?:term|q|query|s|search|keywords?)=)", re.I)

@@ -1,6 +1,6 @@
 """The page a clinic's reviewer reads to sign the content off: `make content-report`.
 
-    python scripts/content_report.py [--out results/content_report.md] [--today 2026-12-03]
+    python -m scripts.content_report [--out results/content_report.md] [--today 2026-12-03]
 
 One table per entry list (topics, drug classes, medicines, red flags, the checklist, the
 appointment questions, the answer frame). Each entry shows its last review and by whom (a role),
@@ -20,13 +20,12 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import textstat
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.answers import MEDICATION_INTENTS, Reply, educational_reply, red_flag_reply
+from assistant.checklist import YES, checklist_summary
+from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, Source, load_knowledge_base
+from assistant.text_checks import DOSE_PATTERN, advises_medicine_change, repeated_sentences
 
-from assistant.answers import MEDICATION_INTENTS, Reply, educational_reply, red_flag_reply  # noqa: E402
-from assistant.checklist import YES, checklist_summary  # noqa: E402
-from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, Source, load_knowledge_base  # noqa: E402
-from assistant.text_checks import DOSE_PATTERN, advises_medicine_change, repeated_sentences  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MAX_GRADE, MAX_WORDS = 8.0, 150
 CAREGIVER = "your son"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A bounded load benchmark against a running Rasa server's REST webhook, on this machine only.
 
-    .venv/bin/python scripts/load_test.py [--url http://127.0.0.1:5005] [--conversations 20]
+    .venv/bin/python -m scripts.load_test [--url http://127.0.0.1:5005] [--conversations 20]
                                           [--messages 25] [--timeout 120]
 
 Starts N conversations at once; each sends M realistic questions one after the other (a

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Delete the conversations whose last event is older than N days from the SQL tracker store.
 
-    .venv/bin/python scripts/purge_conversations.py --older-than-days 30 [--dry-run]
+    .venv/bin/python -m scripts.purge_conversations --older-than-days 30 [--dry-run]
     make purge DAYS=30
 
 It purges the store the servers use: it reads `tracker_store` from the endpoints file make gives
@@ -16,15 +16,13 @@ Rasa server runs the same purge on a schedule (RETENTION_DAYS, default 30).
 import argparse
 import json
 import os
-import sys
 import warnings
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scripts.defaults_env import environment
 
-from scripts.defaults_env import environment  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SECONDS_PER_DAY = 24 * 60 * 60  # as rasa_extensions.retention
 

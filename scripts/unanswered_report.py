@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """For the content team: what the assistant could not answer, and how people rated its answers.
 
-    make report            # or: .venv/bin/python scripts/unanswered_report.py [--days 30]
+    make report            # or: .venv/bin/python -m scripts.unanswered_report [--days 30]
 
 Reads the tracker store the servers use (same settings as `make purge`) and prints two tables:
 - the user messages the classifier was unsure of (did-you-mean / rephrase) or found out of
@@ -16,19 +16,17 @@ import argparse
 import json
 import os
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from assistant.feedback import FEEDBACK_SLOT, feedback_by_topic
+from assistant.knowledge import knowledge_base
+from assistant import intents
+from scripts.purge_conversations import SECONDS_PER_DAY, tracker_store_engine
 
-from assistant.feedback import FEEDBACK_SLOT, feedback_by_topic  # noqa: E402
-from assistant.knowledge import knowledge_base  # noqa: E402
-from assistant import intents  # noqa: E402
-from scripts.purge_conversations import SECONDS_PER_DAY, tracker_store_engine  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 UNANSWERED = {intents.NLU_FALLBACK: "not understood", intents.OUT_OF_SCOPE: "out of scope"}
 

@@ -1,8 +1,8 @@
-"""Fixtures for the browser tests: the demo page, the real servers, and Debian's Chromium.
+"""Fixtures for the browser tests: the demo page, and the shared servers allowing it.
 
 The demo page is served from web/ on a free port; Rasa is started with `--cors` for exactly
 that page's origin, so every test also exercises CORS the way a clinic's website would.
-Chromium is Debian's (/usr/bin/chromium): `playwright install` is never used.
+Debian's Chromium (`browser`) is in tests/conftest.py, shared with tests/security/.
 """
 import functools
 import threading
@@ -12,12 +12,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.servers import MODEL, ROOT, running_servers
+from devtools.servers import ROOT
 
 WEB = ROOT / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -61,30 +58,10 @@ def page_origin(web_port) -> str:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, page_origin):
-    if not MODEL.exists():
-        pytest.fail("No trained model: run `make train` first (make test-browser does).")
-    with running_servers(tmp_path_factory.mktemp("browser-servers"), cors=[page_origin]) as s:
+def servers(start_servers, page_origin):
+    """This tier's shared pair (tests/conftest.py's factory): Rasa allows the test page's origin, only it."""
+    with start_servers("browser-servers", cors=[page_origin]) as s:
         yield s
-
-
-@pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_instance):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing: run `make system-deps` (apt-get install chromium).")
-    b = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    try:
-        yield b
-    finally:
-        b.close()
 
 
 @pytest.fixture

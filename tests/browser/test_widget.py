@@ -8,15 +8,12 @@ import os
 import re
 import shutil
 
-import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - documents the launch flags
 from assistant.knowledge import knowledge_base
-from tests.servers import ROOT, free_port
-
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+from devtools.servers import ROOT, free_port
+from tests.conftest import feedback_records
 
 TITLE = "AS information assistant"
 ERROR_TEXT = ("Sorry, I can't reach the assistant right now. Please try again in a moment. "
@@ -28,6 +25,7 @@ SCREENSHOT = ROOT / "results" / "widget.png"
 README_SCREENSHOT = ROOT / "docs" / "widget.png"
 REPLY_TIMEOUT = 60_000
 HISTORY = re.compile(r"/webhooks/rest/history$")
+WEBHOOK = re.compile(r"/webhooks/rest/webhook$")
 
 
 # ------------------------------------------------------------------ helpers
@@ -65,6 +63,16 @@ def all_bot_text(page):
 
 def no_img_in_widget(page):
     return page.locator("#as-assistant img").count() == 0
+
+
+def images_have_failed(page):
+    """Returns once an image with the XSS's src, asked for now, has failed to load: an <img>
+    the widget had let in would have failed, and run its onerror (a dialog), by then."""
+    page.evaluate("""() => new Promise(done => {
+        const probe = new Image();
+        probe.onerror = probe.onload = done;
+        probe.src = 'x';
+    })""")
 
 
 # ------------------------------------------------------------------ opening, notice, a11y
@@ -224,7 +232,7 @@ def test_html_typed_by_the_user_is_shown_as_characters(page, demo_url, dialogs):
     ask(page, XSS)
     expect(user_texts(page)).to_have_text([XSS])
     assert no_img_in_widget(page)
-    page.wait_for_timeout(300)
+    images_have_failed(page)
     assert dialogs.seen == []
     # And after a reload, from the server, still as characters.
     page.reload()
@@ -243,7 +251,7 @@ def test_bot_text_is_text_only_and_only_http_links_are_made(page, demo_url, dial
                       body=json.dumps([{"recipient_id": "x", "text": bot_text,
                                         "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}]}]))
 
-    page.route(re.compile(r"/webhooks/rest/webhook$"), fake_webhook)
+    page.route(WEBHOOK, fake_webhook)
     page.goto(demo_url)
     open_widget(page)
     ask(page, "links please")
@@ -261,7 +269,7 @@ def test_bot_text_is_text_only_and_only_http_links_are_made(page, demo_url, dial
     assert no_img_in_widget(page)
     assert page.locator("#as-assistant b").count() == 0
     expect(page.locator(".asa-quick")).to_have_text(["<b>bold</b>"])
-    page.wait_for_timeout(300)
+    images_have_failed(page)
     assert dialogs.seen == []
 
 
@@ -304,20 +312,21 @@ def test_config_from_data_attributes(page, page_origin, servers, web_root):
 
 def test_typing_indicator_shows_while_waiting(page, demo_url):
     held = []
-    page.route(re.compile(r"/webhooks/rest/webhook$"), lambda route: held.append(route))
+    page.route(WEBHOOK, lambda route: held.append(route))
     page.goto(demo_url)
     open_widget(page)
     page.get_by_label("Type your question").fill("what is AS?")
-    page.get_by_role("button", name="Send message").click()
+    with page.expect_request(WEBHOOK):
+        page.get_by_role("button", name="Send message").click()
     typing = page.locator("[data-role=typing]")
-    expect(typing).to_be_visible()
+    expect(typing).to_be_visible()  # Playwright hands over the held route with the request, before this
     expect(typing).to_contain_text("typing")
-    page.wait_for_timeout(200)
     assert len(held) == 1
     held[0].fulfill(status=200, content_type="application/json",
                     body=json.dumps([{"recipient_id": "x", "text": "An answer."}]))
     expect(typing).to_have_count(0)
     expect(bot_texts(page).last).to_have_text("An answer.")
+    assert len(held) == 1  # one request for one message
 
 
 def test_unreachable_server_shows_message_and_keeps_typed_text(page, page_origin):
@@ -334,8 +343,7 @@ def test_unreachable_server_shows_message_and_keeps_typed_text(page, page_origin
 
 
 def test_server_error_shows_message(page, demo_url):
-    page.route(re.compile(r"/webhooks/rest/webhook$"),
-               lambda route: route.fulfill(status=500, body="Internal Server Error"))
+    page.route(WEBHOOK, lambda route: route.fulfill(status=500, body="Internal Server Error"))
     page.goto(demo_url)
     open_widget(page)
     ask(page, "what is BME?")
@@ -442,12 +450,6 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
 
 # ------------------------------------------------------------------ was this helpful?, print, the clinic
 
-def feedback_records(servers, sender):
-
-    r = servers.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
-    return [e["value"] for e in r.json()["events"] if e["event"] == "slot" and e["name"] == "answer_feedback"]
-
-
 def answer_with(page, text):
     """The message (bubble, actions, thumbs) whose text contains `text`."""
     return page.locator(".asa-msg-bot").filter(has=page.locator(".asa-text", has_text=text))
@@ -471,13 +473,17 @@ def test_voting_shows_a_thank_you_and_is_stored_against_the_answer_it_rates(page
     sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
     assert feedback_records(servers, sender) == [{"topic": "ask_bme_definition", "helpful": True}]
     # One vote per answer: the other thumb is aria-disabled (Playwright would not click it).
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if WEBHOOK.search(request.url) else None)
     first.get_by_role("button", name="No, this was not helpful").evaluate("e => e.click()")
-    page.wait_for_timeout(300)
-    assert len(feedback_records(servers, sender)) == 1
     # The vote is no message of its own, and it survives a reload (the server's history).
     expect(user_texts(page)).to_have_text(["what is bone marrow edema?", "what are biologics?"])
     page.evaluate("sessionStorage.removeItem('as-assistant:history')")
-    page.reload()
+    with page.expect_response(HISTORY):
+        page.reload()
+    # A request the click had made would have been reported before the reload's response.
+    assert sent == []
+    assert len(feedback_records(servers, sender)) == 1
     first = answer_with(page, kb.topics["ask_bme_definition"].answer)
     expect(first.get_by_role("button", name="Yes, this was helpful")).to_have_attribute("aria-pressed", "true")
     expect(first.get_by_role("status")).to_have_text("Thank you for your feedback.")
@@ -544,29 +550,19 @@ def test_asking_for_a_person_in_the_widget(page, demo_url):
     expect(page.locator(".asa-thumb")).to_have_count(0)  # not an educational answer
 
 
-def test_history_after_a_reload_also_with_an_api_token(browser, page_origin, tmp_path):
+def test_history_after_a_reload_also_with_an_api_token(page, demo_url, servers):
     """With RASA_API_TOKEN the HTTP API refuses the page; the channel's history still works."""
-    from tests.servers import Servers
-
-    servers = Servers(tmp_path, cors=[page_origin])  # the API always has a token now
-    ctx = browser.new_context(viewport={"width": 1100, "height": 760})
-    try:
-        servers.start_actions()
-        servers.start_rasa()
-        page = ctx.new_page()
-        page.goto(f"{page_origin}/index.html?server={servers.url}")
-        open_widget(page)
-        ask(page, "what are biologics?")
-        before = bot_texts(page).all_text_contents()
-        page.evaluate("sessionStorage.removeItem('as-assistant:history')")
-        with page.expect_response(HISTORY) as history:
-            page.reload()
-        assert history.value.ok
-        expect(user_texts(page)).to_have_text(["what are biologics?"])
-        expect(bot_texts(page)).to_have_text(before)
-    finally:
-        ctx.close()
-        servers.stop()
+    assert servers.env["RASA_API_TOKEN"]  # the test servers' API always has a token
+    page.goto(demo_url)
+    open_widget(page)
+    ask(page, "what are biologics?")
+    before = bot_texts(page).all_text_contents()
+    page.evaluate("sessionStorage.removeItem('as-assistant:history')")
+    with page.expect_response(HISTORY) as history:
+        page.reload()
+    assert history.value.ok
+    expect(user_texts(page)).to_have_text(["what are biologics?"])
+    expect(bot_texts(page)).to_have_text(before)
 
 
 # ------------------------------------------------------------------ the server going away (last: it restarts Rasa)

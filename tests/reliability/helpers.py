@@ -1,21 +1,16 @@
 """Small clients for the reliability tests: REST, the HTTP API and socket.io."""
-import threading
-import uuid
 from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
 from assistant.knowledge import knowledge_base
 from channels.constants import MAX_MESSAGE_CHARS as MAX_MESSAGE_CHARS
-from tests.servers import Servers
+from devtools.servers import Servers
+from tests.conftest import SocketioChat
 
 # The channels' own sentences (answer_frame.yml).
 NO_REPLY = knowledge_base().frame["no_reply"]
 TRUNCATED_NOTICE = knowledge_base().frame["truncated"]
-
-
-def new_sender(prefix: str = "rel") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def post_webhook(servers: Servers, body: Any = None, raw: Optional[bytes] = None) -> requests.Response:
@@ -29,48 +24,20 @@ def bot_texts(messages: List[Dict]) -> List[str]:
     return [m["text"] for m in messages if m.get("text")]
 
 
-def events(servers: Servers, sender: str) -> List[Dict]:
-    r = requests.get(f"{servers.url}/conversations/{sender}/tracker", params={"include_events": "ALL"},
-                     headers=servers.api_headers,
-                     timeout=30)
-    r.raise_for_status()
-    return r.json()["events"]
-
-
 def socketio_say(servers: Servers, session_id: str, message: Any,
                  until: Optional[Callable[[List[str]], bool]] = None, timeout: float = 60) -> List[Dict]:
     """Send one message as the chat widget does; the bot messages that came back.
 
     Waits on the client's own events, never a fixed time: until `until(texts)` holds for the
     reply texts so far, by default until the first reply that is not the session notice (the
-    turn's answer, or the short no-reply sentence). The synchronous client over long-polling:
-    the pinned engine.io's asyncio client needs a newer aiohttp than Rasa 3.6 allows, and
-    websocket-client is not installed.
+    turn's answer, or the short no-reply sentence).
     """
-    import socketio
-
     notice = knowledge_base().frame["session_notice"]
     until = until or (lambda texts: any(t != notice for t in texts))
-    received: List[Dict] = []
-    changed = threading.Condition()
-    confirmed = threading.Event()
-
-    def on_bot_uttered(data: Dict) -> None:
-        with changed:
-            received.append(data)
-            changed.notify_all()
-
-    client = socketio.Client()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", on_bot_uttered)
-    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(10), "no session_confirm"
-        client.emit("user_uttered", {"message": message, "session_id": session_id})
-        with changed:
-            done = changed.wait_for(lambda: until([r.get("text", "") for r in received]), timeout)
-        assert done, f"no complete reply within {timeout}s: {received}"
-    finally:
-        client.disconnect()
-    return received
+    with SocketioChat(servers.url) as chat:
+        chat.emit("session_request", {"session_id": session_id})
+        assert chat.wait_until(lambda: chat.confirmed, 10), "no session_confirm"
+        chat.emit("user_uttered", {"message": message, "session_id": session_id})
+        assert chat.wait_until(lambda: until(chat.texts()), timeout), \
+            f"no complete reply within {timeout}s: {chat.replies}"
+    return chat.replies

@@ -13,13 +13,10 @@ from tests.reliability.helpers import (
     NO_REPLY,
     TRUNCATED_NOTICE,
     bot_texts,
-    events,
-    new_sender,
     post_webhook,
     socketio_say,
 )
-
-pytestmark = pytest.mark.server
+from tests.conftest import SocketioChat
 
 # Odd but valid messages: each is answered like any other message.
 ODD_MESSAGES = {
@@ -79,8 +76,8 @@ PARSE_BODIES = {
 
 
 @pytest.mark.parametrize("message", ODD_MESSAGES.values(), ids=ODD_MESSAGES.keys())
-def test_odd_message_gets_a_kind_reply(servers, message):
-    r = post_webhook(servers, {"sender": new_sender(), "message": message})
+def test_odd_message_gets_a_kind_reply(servers, message, new_sender):
+    r = post_webhook(servers, {"sender": new_sender("rel"), "message": message})
     assert r.status_code == 200, r.text
     texts = bot_texts(r.json())
     assert texts and all(t.strip() for t in texts)
@@ -118,15 +115,15 @@ def test_parse_api_odd_text_is_parsed(servers, text):
     assert "intent" in r.json()
 
 
-def test_add_message_api_bad_body_gets_a_400(servers):
-    r = requests.post(f"{servers.url}/conversations/{new_sender()}/messages", json={"text": 5, "sender": "user"},
+def test_add_message_api_bad_body_gets_a_400(servers, new_sender):
+    r = requests.post(f"{servers.url}/conversations/{new_sender('rel')}/messages", json={"text": 5, "sender": "user"},
                       headers=servers.api_headers, timeout=30)
     assert r.status_code == 400, r.text
 
 
-def test_long_message_is_cut_for_nlu_told_and_stored_cut(servers):
+def test_long_message_is_cut_for_nlu_told_and_stored_cut(servers, new_sender):
     kb = knowledge_base()
-    sender = new_sender()
+    sender = new_sender("rel")
     # Only the first question is within the limit; were the rest read, the JAK one would count.
     first = "what is bone marrow edema?"
     full = first + "\n" * MAX_MESSAGE_CHARS + "what are JAK inhibitors? " * 1000 + "THE-VERY-END"
@@ -139,7 +136,7 @@ def test_long_message_is_cut_for_nlu_told_and_stored_cut(servers):
     assert kb.topics["ask_jak_inhibitors"].answer not in reply
     assert bot_texts(r.json())[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)  # told, last
 
-    user = [e for e in events(servers, sender) if e["event"] == "user"]
+    user = [e for e in servers.tracker_events(sender) if e["event"] == "user"]
     assert len(user) == 1
     # What is not read is not kept (a flood of long messages cannot fill the disk).
     assert user[0]["text"] == full[:MAX_MESSAGE_CHARS] and "THE-VERY-END" not in user[0]["text"]
@@ -147,32 +144,32 @@ def test_long_message_is_cut_for_nlu_told_and_stored_cut(servers):
     assert user[0]["metadata"]["truncated_to_chars"] == MAX_MESSAGE_CHARS
 
 
-def test_message_at_the_limit_is_not_cut(servers):
+def test_message_at_the_limit_is_not_cut(servers, new_sender):
     text = ("what is bone marrow edema? " * 100)[:MAX_MESSAGE_CHARS]
-    texts = bot_texts(post_webhook(servers, {"sender": new_sender(), "message": text}).json())
+    texts = bot_texts(post_webhook(servers, {"sender": new_sender("rel"), "message": text}).json())
     assert TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS) not in texts
 
 
-def test_streamed_reply_still_works(servers):
+def test_streamed_reply_still_works(servers, new_sender):
     r = requests.post(f"{servers.url}/webhooks/rest/webhook", params={"stream": "true"},
-                      json={"sender": new_sender(), "message": "what are biologics?"}, timeout=60)
+                      json={"sender": new_sender("rel"), "message": "what are biologics?"}, timeout=60)
     assert r.status_code == 200
     lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
     assert any("Source:" in m.get("text", "") for m in lines)
 
 
-def test_after_all_that_it_still_answers_and_never_crashed(servers):
+def test_after_all_that_it_still_answers_and_never_crashed(servers, new_sender):
     # After the bad input above, the server is the same process, and answers normally.
     kb = knowledge_base()
     assert servers.rasa.poll() is None and servers.actions.poll() is None
-    reply = servers.text(new_sender(), "what is bone marrow edema?")
+    reply = servers.text(new_sender("rel"), "what is bone marrow edema?")
     assert kb.topics["ask_bme_definition"].answer in reply
     log = (servers.workdir / "rasa.log").read_text(errors="replace")
     assert "Exception occurred while handling uri" not in log  # no unhandled error in Sanic
     assert "Handling a message failed" not in log  # nor one the guard caught and answered
 
 
-def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers):
+def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers, new_sender):
     kb = knowledge_base()
     session = new_sender("sio")
     replies = [r.get("text", "") for r in socketio_say(servers, session, "what is bone marrow edema?",
@@ -183,7 +180,7 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers):
     notice = TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
     replies = [r.get("text", "") for r in socketio_say(servers, session, full, until=lambda t: notice in t)]
     assert replies[-1] == TRUNCATED_NOTICE.format(limit=MAX_MESSAGE_CHARS)
-    user = [e for e in events(servers, session) if e["event"] == "user"]
+    user = [e for e in servers.tracker_events(session) if e["event"] == "user"]
     assert user[-1]["text"] == full[:MAX_MESSAGE_CHARS] and user[-1]["input_channel"] == "socketio"
 
 
@@ -194,37 +191,19 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers):
     {"message": "what is AS?", "session_id": ["a"]},      # session id not a string
     None,                                                 # no data at all
 ])
-def test_socketio_malformed_messages_get_a_kind_reply_and_the_chat_goes_on(servers, payload):
-    import threading
-
-    import socketio
-
+def test_socketio_malformed_messages_get_a_kind_reply_and_the_chat_goes_on(servers, payload, new_sender):
     kb = knowledge_base()
     unreadable, answer = kb.frame["unreadable"], kb.topics["ask_bme_definition"].answer
-    texts, changed, confirmed = [], threading.Condition(), threading.Event()
-
-    def on_bot_uttered(data):
-        with changed:
-            texts.append(data.get("text", ""))
-            changed.notify_all()
-
-    client = socketio.Client()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", on_bot_uttered)
-    client.connect(servers.url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        client.emit("session_request", 123)  # malformed too: a new session is given
+    with SocketioChat(servers.url) as chat:
+        chat.emit("session_request", 123)  # malformed too: a new session is given
         session = new_sender("sio")
-        client.emit("session_request", {"session_id": session})
-        assert confirmed.wait(10)
-        client.emit("user_uttered", payload)
-        with changed:
-            assert changed.wait_for(lambda: texts, 30), "no reply to the malformed message"
+        chat.emit("session_request", {"session_id": session})
+        assert chat.wait_until(lambda: chat.confirmed, 10)
+        chat.emit("user_uttered", payload)
+        assert chat.wait_until(lambda: chat.replies, 30), "no reply to the malformed message"
         # The chat goes on; the same socket delivers in order, so anything else said about the
         # malformed message would arrive before this answer.
-        client.emit("user_uttered", {"message": "what is bone marrow edema?", "session_id": session})
-        with changed:
-            assert changed.wait_for(lambda: any(answer in t for t in texts), 60), texts
-    finally:
-        client.disconnect()
+        chat.emit("user_uttered", {"message": "what is bone marrow edema?", "session_id": session})
+        assert chat.wait_until(lambda: any(answer in t for t in chat.texts()), 60), chat.texts()
+    texts = chat.texts()
     assert texts[0] == unreadable and unreadable not in texts[1:], texts

@@ -8,9 +8,11 @@ from contextlib import contextmanager
 import pytest
 
 from assistant.knowledge import knowledge_base
-from tests.reliability.helpers import NO_REPLY, bot_texts, events, new_sender, socketio_say
+from devtools.servers import Servers
+from tests.reliability.helpers import NO_REPLY, bot_texts, socketio_say
 
-pytestmark = pytest.mark.server
+# A pair of its own: these tests stop the action server.
+OWN_SERVERS = {"env": {"LOG_LEVEL": "INFO"}}
 
 RED_FLAG = "I suddenly have a painful red eye"
 
@@ -24,7 +26,7 @@ def action_server_down(servers):
         servers.start_actions()
 
 
-def test_question_while_actions_are_down_gets_a_short_reply_then_answers_again(own_servers):
+def test_question_while_actions_are_down_gets_a_short_reply_then_answers_again(own_servers, new_sender):
     kb = knowledge_base()
     sender = new_sender("fault")
     assert "Source:" in own_servers.text(sender, "what are biologics?")
@@ -36,11 +38,11 @@ def test_question_while_actions_are_down_gets_a_short_reply_then_answers_again(o
         assert bot_texts(own_servers.say(sender, "what are NSAIDs?")) == [NO_REPLY]
 
     assert kb.topics["ask_bme_definition"].answer in own_servers.text(sender, "what is bone marrow edema?")
-    fallbacks = [e for e in events(own_servers, sender) if e["event"] == "bot" and e["text"] == NO_REPLY]
+    fallbacks = [e for e in own_servers.tracker_events(sender) if e["event"] == "bot" and e["text"] == NO_REPLY]
     assert len(fallbacks) == 2 and all(e["metadata"]["fallback"] == "no_reply" for e in fallbacks)
 
 
-def test_red_flag_while_actions_are_down_still_gets_urgent_advice(own_servers):
+def test_red_flag_while_actions_are_down_still_gets_urgent_advice(own_servers, new_sender):
     kb = knowledge_base()
     sender = new_sender("fault")
     own_servers.text(sender, "hello")
@@ -49,7 +51,7 @@ def test_red_flag_while_actions_are_down_still_gets_urgent_advice(own_servers):
     assert "eye doctor today" in own_servers.text(sender, RED_FLAG)
 
 
-def test_first_message_while_actions_are_down_then_the_session_starts_properly(own_servers):
+def test_first_message_while_actions_are_down_then_the_session_starts_properly(own_servers, new_sender):
     # The session start itself runs on the action server; its failure used to leave the
     # conversation stuck for good (no rule applied, then Rasa's action limit tripped).
     kb = knowledge_base()
@@ -63,7 +65,7 @@ def test_first_message_while_actions_are_down_then_the_session_starts_properly(o
     assert "Etanercept" in own_servers.text(sender, "what are its side effects?")
 
 
-def test_socketio_gets_the_short_reply_too(own_servers):
+def test_socketio_gets_the_short_reply_too(own_servers, new_sender):
     session = new_sender("fault-sio")
     assert socketio_say(own_servers, session, "hello")
     with action_server_down(own_servers):
@@ -75,8 +77,6 @@ def test_socketio_gets_the_short_reply_too(own_servers):
 
 def test_several_workers_with_an_in_memory_lock_refuse_to_start(tmp_path):
     # Each worker would keep its own locks and could handle one conversation twice at once.
-    from tests.servers import Servers
-
     servers = Servers(tmp_path, env={"LOCK_STORE_TYPE": "in_memory", "SANIC_WORKERS": "2"})
     try:
         with pytest.raises(RuntimeError):

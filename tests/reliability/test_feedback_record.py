@@ -4,25 +4,15 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 
-import pytest
 import requests
 
-from assistant.feedback import FEEDBACK_SLOT, feedback_payload
-from tests.servers import ROOT, running_servers
+from assistant.feedback import feedback_payload
+from devtools.servers import ROOT
+from tests.conftest import feedback_records
 
-pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    with running_servers(tmp_path_factory.mktemp("feedback-record")) as s:
-        yield s
-
-
-def records(servers, sender):
-    return [e["value"] for e in servers.tracker_events(sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
+# A pair of its own: the test restarts both servers, and the purge must find this conversation alone.
+OWN_SERVERS: dict = {}
 
 
 def run_script(servers, *args):
@@ -33,33 +23,36 @@ def run_script(servers, *args):
 
 
 def report_row(servers, topic):
-    rows = json.loads(run_script(servers, "scripts/unanswered_report.py", "--json"))["feedback"]
+    rows = json.loads(run_script(servers, "-m", "scripts.unanswered_report", "--json"))["feedback"]
     return next((r for r in rows if r["topic"] == topic), None)
 
 
-def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(servers):
-    sender = f"web-{uuid.uuid4()}"
-    comment = f"no word on driving {uuid.uuid4().hex[:6]}"
+def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_servers, new_sender):
+    servers = own_servers
+    sender = new_sender("web")
+    comment = f"no word on driving {new_sender('comment')}"
     servers.say(sender, "what is a flare?")
     servers.say(sender, feedback_payload("ask_flare", False))
     servers.say(sender, feedback_payload("ask_flare", comment=comment))
     expected = [{"topic": "ask_flare", "helpful": False}, {"topic": "ask_flare", "comment": comment}]
-    assert records(servers, sender) == expected
+    assert feedback_records(servers, sender) == expected
 
     servers.stop()
     servers.start_actions()
     servers.start_rasa()
-    assert records(servers, sender) == expected
+    assert feedback_records(servers, sender) == expected
     row = report_row(servers, "ask_flare")
     assert row["not_helpful"] == 1 and row["comments"] == [comment]
     history = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
                             timeout=30).json()["messages"]
     assert [m.get("vote") for m in history if m["from"] == "bot" and m.get("vote")] == ["not_helpful"]
 
-    time.sleep(2)  # the conversation is now idle for longer than the cut-off below (1 s)
-    purged = json.loads(run_script(servers, "scripts/purge_conversations.py", "--older-than-days", str(1 / 86400)))
+    # A cut-off of half the time the conversation has been idle so far: it is idle for longer.
+    idle = time.time() - max(e["timestamp"] for e in servers.tracker_events(sender))
+    cutoff_days = str(idle / 2 / 86400)
+    purged = json.loads(run_script(servers, "-m", "scripts.purge_conversations", "--older-than-days", cutoff_days))
     assert purged["conversations"] == 1
-    assert records(servers, sender) == []
+    assert feedback_records(servers, sender) == []
     assert report_row(servers, "ask_flare") is None
     assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
                          timeout=30).json() == {"messages": []}

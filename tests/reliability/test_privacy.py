@@ -9,13 +9,14 @@ import pytest
 import requests
 
 from scripts.defaults_env import environment
-from tests.reliability.helpers import events, new_sender, post_webhook, socketio_say
-from tests.servers import ROOT, free_port
+from devtools.servers import ROOT, free_port
+from tests.reliability.helpers import post_webhook, socketio_say
 
-pytestmark = pytest.mark.server
+# A pair of its own, logging at INFO: the test reads both logs after stopping it.
+OWN_SERVERS = {"env": {"LOG_LEVEL": "INFO"}}
 
 
-def test_no_message_text_in_the_logs(own_servers):
+def test_no_message_text_in_the_logs(own_servers, new_sender):
     marker = f"zqmarker{uuid.uuid4().hex[:10]}"
     sender = new_sender("privacy")
     said = [
@@ -43,7 +44,7 @@ def test_no_message_text_in_the_logs(own_servers):
         own_servers.start_actions()
 
     # The marker did reach the server and the conversation record ...
-    assert any(marker in e.get("text", "") for e in events(own_servers, sender) if e["event"] == "user")
+    assert any(marker in e.get("text", "") for e in own_servers.tracker_events(sender) if e["event"] == "user")
     own_servers.stop()  # flush and close both logs
     for name in ("rasa.log", "actions.log"):
         log = (own_servers.workdir / name).read_text(errors="replace")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
-from tests.servers import ROOT
+from devtools.servers import ROOT
 
 DAY = 24 * 60 * 60
 
@@ -19,7 +19,7 @@ DAY = 24 * 60 * 60
 def run_purge(tracker_store_url: str, *args: str) -> Dict:
     env = {**os.environ, "TRACKER_STORE_DIALECT": tracker_store_url.split(":")[0].split("+")[0],
            "TRACKER_STORE_URL": tracker_store_url}
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "purge_conversations.py"), *args], env=env,
+    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -79,6 +79,6 @@ def test_purge_on_an_empty_store_does_nothing(tmp_path: Path):
 
 
 def test_purge_needs_a_positive_age():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "purge_conversations.py"), "--older-than-days", "0"],
+    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "0"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2

@@ -9,14 +9,13 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-import redis
 
-from tests.servers import free_port, stop_process
+from devtools.servers import free_port
+from tests.conftest import redis_server
 
 DB_USER, DB_PASSWORD, DB_NAME = "rasa", "scaleout-test", "rasa"
 
@@ -69,26 +68,6 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_port() -> Iterator[int]:
-    if not shutil.which("redis-server"):
-        pytest.fail("redis-server not found: `make system-deps`")
-    port = free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="as-scaleout-redis-"))
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(workdir)],
-                               stdout=open(workdir / "redis.log", "wb"), stderr=subprocess.STDOUT)
-    try:
-        client, deadline = redis.Redis(host="127.0.0.1", port=port), time.time() + 30
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError as error:
-                if process.poll() is not None or time.time() > deadline:
-                    log = (workdir / "redis.log").read_text()
-                    raise RuntimeError(f"redis-server did not start: {log}") from error
-                time.sleep(0.2)
+def redis_port(tmp_path_factory) -> Iterator[int]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as port:
         yield port
-    finally:
-        stop_process(process, timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)

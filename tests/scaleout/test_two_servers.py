@@ -13,9 +13,7 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import sqlalchemy as sa
 
-from tests.servers import MODEL, ROOT, Servers
-
-pytestmark = pytest.mark.server
+from devtools.servers import ROOT, Servers
 
 CONCURRENT_QUESTIONS = [
     "what is bone marrow edema?",
@@ -39,27 +37,16 @@ def profile(postgres_url: str, redis_port: int) -> Dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory, postgres_url, redis_port) -> Iterator[Tuple[Servers, Servers]]:
-    if not MODEL.exists():
-        pytest.fail("No trained model: run `make train` first (make test does).")
+def two_servers(start_servers, tmp_path_factory, postgres_url, redis_port) -> Iterator[Tuple[Servers, Servers]]:
     env = profile(postgres_url, redis_port)
-    a = Servers(tmp_path_factory.mktemp("server-a"), env=env)
-    b = Servers(tmp_path_factory.mktemp("server-b"),
-                env={**env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{a.action_port}/webhook"})
-    try:
-        a.start_actions()
-        a.start_rasa()
-        b.start_rasa()  # B has no action server of its own: it uses A's
-        yield a, b
-    finally:
-        b.stop()
-        a.stop()
-
-
-def user_and_bot_events(server: Servers, sender: str) -> List[Dict]:
-    r = server.api_get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
-    r.raise_for_status()
-    return r.json()["events"]
+    with start_servers("server-a", env=env) as a:
+        b = Servers(tmp_path_factory.mktemp("server-b"),
+                    env={**env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{a.action_port}/webhook"})
+        try:
+            b.start_rasa()  # B has no action server of its own: it uses A's
+            yield a, b
+        finally:
+            b.stop()
 
 
 def test_the_second_turn_on_the_other_server_knows_the_first(two_servers, postgres_url):
@@ -97,7 +84,7 @@ def test_concurrent_messages_for_one_conversation_are_handled_one_at_a_time(two_
         t.join(timeout=300)
     assert sorted(replies) == sorted(CONCURRENT_QUESTIONS), "a request did not finish"
 
-    events = user_and_bot_events(a, sender)
+    events = a.tracker_events(sender)
     turns: List[Tuple[str, List[str], str]] = []  # (user text, bot texts after it, last action before it)
     last_action = None
     for event in events:
@@ -131,9 +118,9 @@ def test_purge_works_on_postgresql(two_servers, postgres_url):
         engine.dispose()
 
     env = {**os.environ, **profile(postgres_url, 0)}
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "purge_conversations.py"), "--older-than-days", "30"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "30"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["conversations"] == 1
-    assert not [e for e in user_and_bot_events(a, old) if e["event"] == "user"]
-    assert [e["text"] for e in user_and_bot_events(b, recent) if e["event"] == "user"] == ["what are biologics?"]
+    assert not [e for e in a.tracker_events(old) if e["event"] == "user"]
+    assert [e["text"] for e in b.tracker_events(recent) if e["event"] == "user"] == ["what are biologics?"]

@@ -15,7 +15,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, Optional
@@ -25,7 +24,8 @@ import requests
 
 from deploy.nginx_config import render
 from scripts.defaults_env import environment
-from tests.servers import MODEL, ROOT, free_port
+from devtools.servers import ROOT, free_port
+from tests.conftest import wait_for
 
 NGINX = Path("/usr/sbin/nginx")
 
@@ -46,24 +46,7 @@ class Stack:
         return self.workdir / "conversations.db"
 
 
-def wait_for(condition, timeout: float = 240, what: str = "condition", process: Optional[subprocess.Popen] = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what}: the process exited with {process.returncode}")
-        try:
-            value = condition()
-            if value:
-                return value
-        except (requests.RequestException, OSError):
-            pass
-        time.sleep(0.2)  # polling interval of a condition wait, not a fixed sleep
-    raise TimeoutError(f"{what} did not hold within {timeout}s")
-
-
 def _start_stack(workdir: Path, **extra: str) -> Stack:
-    if not MODEL.exists():
-        pytest.fail("No trained model: run `make train` first (make test does).")
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     env = environment(**{
         "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "WEB_PORT": str(web_port),
@@ -102,7 +85,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory) -> Iterator[Stack]:
+def stack(model, tmp_path_factory) -> Iterator[Stack]:
     """`make run` as shipped: API and socket.io off, no test settings."""
     started = _start_stack(tmp_path_factory.mktemp("stack"))
     try:
@@ -112,7 +95,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def api_stack(tmp_path_factory) -> Iterator[Stack]:
+def api_stack(model, tmp_path_factory) -> Iterator[Stack]:
     """With ENABLE_API=1 and a token, socket.io on, and a secret between Rasa and the actions."""
     started = _start_stack(tmp_path_factory.mktemp("api-stack"), ENABLE_API="1",
                            RASA_API_TOKEN=secrets.token_urlsafe(32), ENABLE_SOCKETIO="1",

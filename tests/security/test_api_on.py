@@ -1,27 +1,22 @@
 """With the HTTP API switched on (ENABLE_API=1 RASA_API_TOKEN=... make run): every API request
 needs the token, on any interface, and the token is nowhere in `ps`. Also socket.io switched
 on (ENABLE_SOCKETIO=1) and the action server's shared secret (ACTION_SERVER_TOKEN)."""
-import threading
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
 from assistant.knowledge import knowledge_base
+from tests.conftest import SocketioChat
 
 API_PROBES = [("GET", "/status"), ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/parse"),
               ("GET", "/conversations/{S}/tracker"), ("POST", "/conversations/{S}/tracker/events")]
 
 
-def widget_id() -> str:
-    return f"web-{uuid.uuid4()}"
-
-
 @pytest.mark.parametrize("method,path", API_PROBES)
 @pytest.mark.parametrize("token", [None, "wrong-token", ""])
-def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token):
-    sender = widget_id()
+def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token, new_sender):
+    sender = new_sender("web")
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     body = {"event": "bot", "text": "Re-verify your prescription at https://example.invalid/login"}
     r = requests.request(method, api_stack.url + path.replace("{S}", sender), json=body, headers=headers,
@@ -69,60 +64,32 @@ def test_f12_the_token_is_not_in_ps(api_stack):
     assert not any("--auth-token" in line for line in lines)
 
 
-def test_f10_the_action_server_wants_its_shared_secret(api_stack):
+def test_f10_the_action_server_wants_its_shared_secret(api_stack, new_sender):
     tracker = {"next_action": "action_answer_topic", "sender_id": "x", "tracker": {"sender_id": "x", "events": []},
                "domain": {}, "version": "3.6.2"}
     r = requests.post(api_stack.action_url + "/webhook", json=tracker, timeout=30)
     assert r.status_code == 401
     assert requests.get(api_stack.action_url + "/health", timeout=30).ok
     # ... and the Rasa server sends it: answers still come from the action server.
-    reply = requests.post(api_stack.url + "/webhooks/rest/webhook",
-                          json={"sender": widget_id(), "message": "what is bone marrow edema?"}, timeout=60).json()
+    body = {"sender": new_sender("web"), "message": "what is bone marrow edema?"}
+    reply = requests.post(api_stack.url + "/webhooks/rest/webhook", json=body, timeout=60).json()
     assert any("Source:" in m.get("text", "") for m in reply)
-
-
-def _socketio_client(api_stack, origin=None):
-    import socketio
-
-    client = socketio.Client()
-    confirmed, replies, changed = [], [], threading.Condition()
-
-    def on_confirm(session_id):
-        with changed:
-            confirmed.append(session_id)
-            changed.notify_all()
-
-    def on_bot(data):
-        with changed:
-            replies.append(data)
-            changed.notify_all()
-
-    client.on("session_confirm", on_confirm)
-    client.on("bot_uttered", on_bot)
-    headers = {"Origin": origin} if origin else {}
-    client.connect(api_stack.url, socketio_path="/socket.io", transports=["polling"], headers=headers)
-    return client, confirmed, replies, changed
 
 
 def test_f2_socketio_never_joins_another_conversation(api_stack):
     victim = "123456789"
-    client, confirmed, replies, changed = _socketio_client(api_stack, origin=api_stack.env["CORS_ORIGINS"].split()[0])
-    try:
-        client.emit("session_request", {"session_id": victim})
-        with changed:
-            assert changed.wait_for(lambda: confirmed, 15)
-        assert confirmed[0] != victim and confirmed[0].startswith("web-")
-        client.emit("user_uttered", {"session_id": victim, "message": "/request_visit_summary"})
-        with changed:
-            assert changed.wait_for(lambda: replies, 30)
+    with SocketioChat(api_stack.url, origin=api_stack.env["CORS_ORIGINS"].split()[0]) as chat:
+        chat.emit("session_request", {"session_id": victim})
+        assert chat.wait_until(lambda: chat.confirmed, 15)
+        assert chat.confirmed[0] != victim and chat.confirmed[0].startswith("web-")
+        chat.emit("user_uttered", {"session_id": victim, "message": "/request_visit_summary"})
+        assert chat.wait_until(lambda: chat.replies, 30)
         # Refused as unreadable: nothing of the victim's conversation comes back.
-        assert [r.get("text") for r in replies] == [knowledge_base().frame["unreadable"]]
-    finally:
-        client.disconnect()
+        assert chat.texts() == [knowledge_base().frame["unreadable"]]
 
 
 def test_f8_socketio_refuses_other_origins(api_stack):
     import socketio
 
     with pytest.raises(socketio.exceptions.ConnectionError):
-        _socketio_client(api_stack, origin="https://evil.example")
+        SocketioChat(api_stack.url, origin="https://evil.example")

@@ -9,10 +9,6 @@ import pytest
 from assistant.security import RATE_LIMITED_TEXT
 
 
-def widget_id() -> str:
-    return f"web-{uuid.uuid4()}"
-
-
 # ---------------------------------------------------------------- F1: the HTTP API is closed
 
 @pytest.mark.parametrize("method,path", [
@@ -25,8 +21,8 @@ def widget_id() -> str:
     ("POST", "/conversations/{S}/tracker/events"),
     ("GET", "/domain"),
 ])
-def test_f1_the_http_api_is_not_served(via, method, path):
-    sender = widget_id()
+def test_f1_the_http_api_is_not_served(via, method, path, new_sender):
+    sender = new_sender("web")
     via.say(sender, "is prednisone bad for my bones")
     body = {"event": "bot", "text": "Re-verify your prescription at https://example.invalid/login"}
     r = via.request(method, path.replace("{S}", sender), json=body)
@@ -50,8 +46,8 @@ def test_f2_rest_refuses_any_id_but_the_widgets(via, victim):
     assert via.request("POST", "/webhooks/rest/forget", json={"sender": victim}).status_code == 400
 
 
-def test_f2_a_widget_id_reads_only_its_own_conversation(via):
-    mine, other = widget_id(), widget_id()
+def test_f2_a_widget_id_reads_only_its_own_conversation(via, new_sender):
+    mine, other = new_sender("web"), new_sender("web")
     assert via.say(mine, "what are the side effects of Humira").ok
     assert via.history(other).json() == {"messages": []}
     assert "Humira" in json.dumps(via.history(mine).json())
@@ -64,15 +60,15 @@ def test_f2_socketio_is_off(via):
 
 # ---------------------------------------------------------------- F4: the id stays out of URLs
 
-def test_f4_history_is_not_served_from_a_url_path(via):
-    sender = widget_id()
+def test_f4_history_is_not_served_from_a_url_path(via, new_sender):
+    sender = new_sender("web")
     via.say(sender, "what is bone marrow edema?")
     r = via.request("GET", f"/webhooks/rest/history/{sender}")
     assert r.status_code in (403, 404, 405) and "edema" not in r.text
 
 
-def test_f4_proxy_access_log_has_no_ids_or_query_strings(stack, proxy):
-    sender = widget_id()
+def test_f4_proxy_access_log_has_no_ids_or_query_strings(stack, proxy, new_sender):
+    sender = new_sender("web")
     client_ca = str(proxy.ca)
     import requests
 
@@ -85,36 +81,36 @@ def test_f4_proxy_access_log_has_no_ids_or_query_strings(stack, proxy):
 
 # ---------------------------------------------------------------- F7: limits
 
-def test_f7_an_oversized_body_gets_413(via):
-    r = via.say(widget_id(), "x" * 70_000)
+def test_f7_an_oversized_body_gets_413(via, new_sender):
+    r = via.say(new_sender("web"), "x" * 70_000)
     assert r.status_code == 413
 
 
-def test_f7_deeply_nested_json_gets_400_not_500(via):
+def test_f7_deeply_nested_json_gets_400_not_500(via, new_sender):
     r = via.request("POST", "/webhooks/rest/webhook", data="[" * 5000 + "]" * 5000,
                     headers={"Content-Type": "application/json"})
     assert r.status_code == 400
-    nested = {"sender": widget_id(), "message": "hi", "metadata": json.loads("[" * 50 + "]" * 50)}
+    nested = {"sender": new_sender("web"), "message": "hi", "metadata": json.loads("[" * 50 + "]" * 50)}
     assert via.request("POST", "/webhooks/rest/webhook", json=nested).status_code == 400
 
 
-def test_f7_metadata_is_bounded(via):
-    body = {"sender": widget_id(), "message": "hello", "metadata": {"blob": "x" * 5000}}
+def test_f7_metadata_is_bounded(via, new_sender):
+    body = {"sender": new_sender("web"), "message": "hello", "metadata": {"blob": "x" * 5000}}
     r = via.request("POST", "/webhooks/rest/webhook", json=body)
     assert r.status_code == 400 and "metadata" in r.json()["message"]
 
 
-def test_f7_stored_text_is_capped_at_what_is_read(via):
-    sender, long_text = widget_id(), "what is bone marrow edema? " + "y" * 8000
+def test_f7_stored_text_is_capped_at_what_is_read(via, new_sender):
+    sender, long_text = new_sender("web"), "what is bone marrow edema? " + "y" * 8000
     assert via.say(sender, long_text).ok
     users = [m["text"] for m in via.history(sender).json()["messages"] if m["from"] == "user"]
     assert users and all(len(text) <= 2000 for text in users)
 
 
-def test_f7_one_person_sending_too_fast_gets_429_with_a_kind_message(stack):
+def test_f7_one_person_sending_too_fast_gets_429_with_a_kind_message(stack, new_sender):
     import requests
 
-    sender, statuses = widget_id(), []
+    sender, statuses = new_sender("web"), []
     for _ in range(40):  # 30 a minute by default; the history route counts like a message
         r = requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": sender}, timeout=30)
         statuses.append(r.status_code)
@@ -122,16 +118,16 @@ def test_f7_one_person_sending_too_fast_gets_429_with_a_kind_message(stack):
             break
     assert statuses[-1] == 429 and statuses.count(200) >= 25
     assert r.json()["message"] == RATE_LIMITED_TEXT
-    assert requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": widget_id()}, timeout=30).ok
+    assert requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": new_sender("web")}, timeout=30).ok
 
 
-def test_f7_one_client_sending_too_fast_gets_429(stack):
+def test_f7_one_client_sending_too_fast_gets_429(stack, new_sender):
     import requests
 
     # From the proxy (a loopback peer with X-Forwarded-For), one client address, many ids.
     headers, statuses = {"X-Forwarded-For": "203.0.113.7"}, []
     for _ in range(130):  # 120 a minute by default
-        r = requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": widget_id()}, headers=headers,
+        r = requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": new_sender("web")}, headers=headers,
                           timeout=30)
         statuses.append(r.status_code)
         if r.status_code == 429:
@@ -141,10 +137,10 @@ def test_f7_one_client_sending_too_fast_gets_429(stack):
 
 # ---------------------------------------------------------------- F9: erasure and files
 
-def test_f9_forget_erases_every_event_and_vote(via, stack):
+def test_f9_forget_erases_every_event_and_vote(via, stack, new_sender):
     import sqlite3
 
-    sender = widget_id()
+    sender = new_sender("web")
     answer = via.say(sender, "what is a flare?").json()
     vote = next(b["payload"] for m in answer for b in m.get("buttons", []) if b["payload"].startswith("/feedback"))
     assert via.say(sender, vote).ok
@@ -203,8 +199,8 @@ def test_the_proxy_redirects_plain_http_to_https(proxy):
     assert r.status_code == 301 and r.headers["location"].startswith("https://")
 
 
-def test_f12_sender_ids_are_not_in_the_logs(stack):
-    sender = widget_id()
+def test_f12_sender_ids_are_not_in_the_logs(stack, new_sender):
+    sender = new_sender("web")
     import requests
 
     requests.post(f"{stack.url}/webhooks/rest/webhook", json={"sender": sender, "message": "/restart"}, timeout=60)

@@ -10,7 +10,7 @@ import requests
 from sanic import Sanic
 
 from channels import messaging
-from tests.servers import free_port
+from devtools.servers import free_port
 
 SECRET = "test-secret-not-a-real-one"
 UPDATE = {"update_id": 1, "message": {"message_id": 1, "date": 1700000000, "chat": {"id": 123456789, "type": "private"},

@@ -1,95 +1,73 @@
 """Over REST against the real servers: talk to a person, "was this helpful?", the visit summary,
 and the read-only history the widget restores from, also when the HTTP API needs a token."""
-import uuid
-
 import pytest
 import requests
 
-from assistant.feedback import FEEDBACK_SLOT, feedback_payload, rated_topic
+from assistant.feedback import feedback_payload, rated_topic
 from assistant.knowledge import knowledge_base
-from tests.servers import running_servers
+from tests.conftest import feedback_records
 
 KB = knowledge_base()
+# own_servers: a clinic configured by environment variables alone; the HTTP API needs a token.
 CONFIGURED = {
     "CLINIC_NAME": "Riverside Rheumatology Clinic", "CLINIC_PHONE": "01632 960 000",
     "CLINIC_OPENING_HOURS": "Monday to Friday, 8am to 6pm",
     "CLINIC_MESSAGE_LINK": "https://portal.example.org/messages", "CLINIC_OUT_OF_HOURS": "call NHS 111",
 }
-
-
-def new_sender(prefix="clinic"):
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def widget_sender():
-    return f"web-{uuid.uuid4()}"
+OWN_SERVERS = {"env": CONFIGURED}
 
 
 def texts(messages):
     return [m.get("text", "") for m in messages]
 
 
-def events(servers, sender):
-    return servers.tracker_events(sender)
-
-
-def feedback_records(servers, sender):
-    return [e["value"] for e in events(servers, sender) if e["event"] == "slot" and e["name"] == FEEDBACK_SLOT]
-
-
 def votes_of(message):
     return [b for b in message.get("buttons", []) if rated_topic(b["payload"])]
 
 
-@pytest.fixture(scope="module")
-def configured(tmp_path_factory):
-    """A clinic configured by environment variables alone; the HTTP API needs a token."""
-    with running_servers(tmp_path_factory.mktemp("configured"), env=CONFIGURED) as servers:
-        yield servers
-
-
 # ------------------------------------------------------------------ talk to a person
 
-def test_an_unconfigured_clinic_gets_the_generic_line(servers):
-    reply = "\n".join(texts(servers.say(new_sender(), "Can I speak to a real person please?")))
+def test_an_unconfigured_clinic_gets_the_generic_line(servers, new_sender):
+    reply = "\n".join(texts(servers.say(new_sender("clinic"), "Can I speak to a real person please?")))
     assert KB.frame["contact_unconfigured"] in reply
     assert "helpline" in reply and "GP" in reply and KB.frame["contact_emergency"] in reply
 
 
 @pytest.mark.parametrize("question", ["can I talk to a nurse?", "I'd like to speak to someone at the clinic",
                                       "what's the clinic's phone number"])
-def test_environment_variables_configure_the_clinic(configured, question):
-    reply = "\n".join(texts(configured.say(new_sender(), question)))
+def test_environment_variables_configure_the_clinic(own_servers, question, new_sender):
+    reply = "\n".join(texts(own_servers.say(new_sender("clinic"), question)))
     for value in CONFIGURED.values():
         assert value in reply
     assert KB.frame["contact_unconfigured"] not in reply
 
 
-def test_are_you_a_bot_stays_an_honest_answer(servers):
-    assert "not a doctor" in "\n".join(texts(servers.say(new_sender(), "are you a bot?")))
+def test_are_you_a_bot_stays_an_honest_answer(servers, new_sender):
+    assert "not a doctor" in "\n".join(texts(servers.say(new_sender("clinic"), "are you a bot?")))
 
 
-def test_a_red_flag_keeps_its_own_advice_even_when_asking_for_a_nurse(configured):
-    reply = "\n".join(texts(configured.say(new_sender(), "I need to speak to a nurse, I have crushing chest pain")))
+def test_a_red_flag_keeps_its_own_advice_even_when_asking_for_a_nurse(own_servers, new_sender):
+    text = "I need to speak to a nurse, I have crushing chest pain"
+    reply = "\n".join(texts(own_servers.say(new_sender("clinic"), text)))
     assert KB.red_flags["chest_breathing"].advice in reply
     assert CONFIGURED["CLINIC_PHONE"] not in reply
 
 
-def test_two_did_you_means_in_a_row_offer_the_contact_once(configured):
-    sender = new_sender()
-    configured.say(sender, "blorp zzkx qqq")
-    second = texts(configured.say(sender, "flibber jabber wokka"))
+def test_two_did_you_means_in_a_row_offer_the_contact_once(own_servers, new_sender):
+    sender = new_sender("clinic")
+    own_servers.say(sender, "blorp zzkx qqq")
+    second = texts(own_servers.say(sender, "flibber jabber wokka"))
     assert second[0] == KB.frame["rephrase"]
     assert second[1].startswith(KB.frame["contact_offer"]) and CONFIGURED["CLINIC_PHONE"] in second[1]
-    third = texts(configured.say(sender, "snorp glavin trizz"))
+    third = texts(own_servers.say(sender, "snorp glavin trizz"))
     assert CONFIGURED["CLINIC_PHONE"] not in "\n".join(third)  # once
     # And the conversation carries on as before.
-    answer = "\n".join(texts(configured.say(sender, "what is bone marrow edema?")))
+    answer = "\n".join(texts(own_servers.say(sender, "what is bone marrow edema?")))
     assert KB.topics["ask_bme_definition"].answer in answer
 
 
-def test_contact_in_the_checklist_then_the_question_again(servers):
-    sender = new_sender()
+def test_contact_in_the_checklist_then_the_question_again(servers, new_sender):
+    sender = new_sender("clinic")
     first = KB.checklist.factors[0].question
     assert texts(servers.say(sender, "can you go through the bone health checklist with me?"))[-1] == first
     reply = texts(servers.say(sender, "can I talk to a nurse?"))
@@ -99,18 +77,18 @@ def test_contact_in_the_checklist_then_the_question_again(servers):
 
 # ------------------------------------------------------------------ was this helpful?
 
-def test_every_answer_has_vote_buttons_for_its_topic(servers):
-    answer = servers.say(new_sender(), "what is bone marrow edema?")[-1]
+def test_every_answer_has_vote_buttons_for_its_topic(servers, new_sender):
+    answer = servers.say(new_sender("clinic"), "what is bone marrow edema?")[-1]
     assert [rated_topic(b["payload"]) for b in votes_of(answer)] == ["ask_bme_definition"] * 2
     assert [b["title"] for b in votes_of(answer)] == [KB.frame["feedback_helpful"], KB.frame["feedback_not_helpful"]]
-    medicine = servers.say(new_sender(), "tell me about Enbrel")[-1]
+    medicine = servers.say(new_sender("clinic"), "tell me about Enbrel")[-1]
     assert votes_of(medicine)
-    red_flag = servers.say(new_sender(), "I suddenly have a painful red eye")[-1]
+    red_flag = servers.say(new_sender("clinic"), "I suddenly have a painful red eye")[-1]
     assert not votes_of(red_flag)  # urgent advice is not up for a vote
 
 
-def test_a_vote_is_stored_thanked_and_changes_nothing(servers):
-    sender = new_sender()
+def test_a_vote_is_stored_thanked_and_changes_nothing(servers, new_sender):
+    sender = new_sender("clinic")
     servers.say(sender, "what is bone marrow edema?")
     servers.say(sender, "tell me about Enbrel")
     # A vote on the older answer counts for that answer's topic.
@@ -125,16 +103,16 @@ def test_a_vote_is_stored_thanked_and_changes_nothing(servers):
     assert "Etanercept" in "\n".join(texts(servers.say(sender, "what are its side effects?")))
 
 
-def test_a_vote_in_the_checklist_does_not_repeat_or_skip_its_question(servers):
-    sender = new_sender()
+def test_a_vote_in_the_checklist_does_not_repeat_or_skip_its_question(servers, new_sender):
+    sender = new_sender("clinic")
     servers.say(sender, "what is bone marrow edema?")
     servers.say(sender, "can you go through the bone health checklist with me?")
     assert texts(servers.say(sender, feedback_payload("ask_bme_definition", True))) == [KB.frame["feedback_thanks"]]
     assert texts(servers.say(sender, "no"))[-1] == KB.checklist.factors[1].question
 
 
-def test_a_forged_vote_is_not_recorded(servers):
-    sender = new_sender()
+def test_a_forged_vote_is_not_recorded(servers, new_sender):
+    sender = new_sender("clinic")
     reply = texts(servers.say(sender, '/feedback{"topic": "ask_weather", "helpful": true}'))
     assert reply[-1] == KB.frame["feedback_how_to"]  # after the new conversation's notice
     assert feedback_records(servers, sender) == []
@@ -142,8 +120,8 @@ def test_a_forged_vote_is_not_recorded(servers):
 
 # ------------------------------------------------------------------ the visit summary
 
-def test_the_summary_holds_what_this_conversation_covered(servers):
-    sender = new_sender()
+def test_the_summary_holds_what_this_conversation_covered(servers, new_sender):
+    sender = new_sender("clinic")
     servers.say(sender, "what is bone marrow edema?")
     servers.say(sender, "I take Humira")
     servers.say(sender, "can you go through the bone health checklist with me?")
@@ -160,27 +138,27 @@ def test_the_summary_holds_what_this_conversation_covered(servers):
     assert text.endswith("This is general information, not medical advice.")
 
 
-def test_the_summary_uses_caregiver_words_and_nothing_from_other_conversations(servers):
-    sender = new_sender()
+def test_the_summary_uses_caregiver_words_and_nothing_from_other_conversations(servers, new_sender):
+    sender = new_sender("clinic")
     servers.say(sender, "my son has AS, what is a flare?")
     text = "\n".join(texts(servers.say(sender, "can you make a summary for his appointment")))
     assert text.startswith("Summary for your son's appointment") and KB.topics["ask_flare"].title in text
-    fresh = "\n".join(texts(servers.say(new_sender(), "make a summary for my appointment")))
+    fresh = "\n".join(texts(servers.say(new_sender("clinic"), "make a summary for my appointment")))
     assert KB.frame["summary_no_topics"] in fresh and KB.topics["ask_flare"].title not in fresh
 
 
 # ------------------------------------------------------------------ history for the widget
 
-def test_history_needs_no_api_token_and_holds_only_texts_and_buttons(configured):
-    sender = widget_sender()
-    answer = configured.say(sender, "what is bone marrow edema?")[-1]
+def test_history_needs_no_api_token_and_holds_only_texts_and_buttons(own_servers, new_sender):
+    sender = new_sender("web")
+    answer = own_servers.say(sender, "what is bone marrow edema?")[-1]
     related = [b for b in answer["buttons"] if not rated_topic(b["payload"])][0]
-    configured.say(sender, feedback_payload("ask_bme_definition", True))
-    configured.say(sender, related["payload"])
+    own_servers.say(sender, feedback_payload("ask_bme_definition", True))
+    own_servers.say(sender, related["payload"])
     # The HTTP API wants its token ...
-    assert requests.get(f"{configured.url}/conversations/{sender}/tracker", timeout=30).status_code == 401
+    assert requests.get(f"{own_servers.url}/conversations/{sender}/tracker", timeout=30).status_code == 401
     # ... the widget's history does not.
-    r = requests.post(f"{configured.url}/webhooks/rest/history", json={"sender": sender}, timeout=30)
+    r = requests.post(f"{own_servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30)
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     messages = r.json()["messages"]
     assert {k for m in messages for k in m} <= {"from", "text", "buttons", "vote"}
@@ -192,8 +170,8 @@ def test_history_needs_no_api_token_and_holds_only_texts_and_buttons(configured)
     assert "not medical advice" in messages[0]["text"]
 
 
-def test_history_is_only_for_the_widgets_random_ids(servers):
-    unknown = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": widget_sender()}, timeout=30)
+def test_history_is_only_for_the_widgets_random_ids(servers, new_sender):
+    unknown = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": new_sender("web")}, timeout=30)
     assert unknown.status_code == 200 and unknown.json() == {"messages": []}
     sender = new_sender("me")
     servers.say(sender, "hello")

@@ -1,6 +1,5 @@
 """Follow-ups in context, over REST as a new user would try them (tests/fixtures/follow_ups.yml)."""
 import json
-import uuid
 
 import pytest
 import yaml
@@ -28,8 +27,8 @@ CASES = [pytest.param(e, id=" / ".join(e["turns"])[:60], marks=known_failure(e))
 
 
 @pytest.mark.parametrize("exchange", CASES)
-def test_a_follow_up_asks_the_previous_question_about_what_it_names(servers, exchange):
-    sender = f"follow-{uuid.uuid4().hex[:8]}"
+def test_a_follow_up_asks_the_previous_question_about_what_it_names(servers, exchange, new_sender):
+    sender = new_sender("follow")
     for turn in exchange["turns"]:
         messages = servers.say(sender, turn)
     assert answered_topic(messages) == exchange["topic"], [m.get("text", "")[:80] for m in messages]

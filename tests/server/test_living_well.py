@@ -2,7 +2,6 @@
 pointer, and the boundaries hold end to end (tapering, this week's injection, an alcohol
 amount, thoughts of self-harm in a question about mood)."""
 import re
-import uuid
 
 import pytest
 
@@ -24,30 +23,27 @@ QUESTIONS = {
 }
 
 
-def sender() -> str:
-    return f"living-well-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.mark.parametrize("intent", sorted(QUESTIONS))
-def test_new_topic_is_answered_with_its_source_and_the_rheumatologist(servers, intent):
-    reply = servers.text(sender(), QUESTIONS[intent])
+def test_new_topic_is_answered_with_its_source_and_the_rheumatologist(servers, intent, new_sender):
+    reply = servers.text(new_sender("living-well"), QUESTIONS[intent])
     assert KB.topics[intent].answer in reply, reply
     assert "\n\nSource: " in reply and "rheumatologist" in reply
 
 
-def test_skipping_this_weeks_injection_gets_the_stop_medication_reply(servers):
-    reply = servers.text(sender(), "Should I skip this week's injection?")
+def test_skipping_this_weeks_injection_gets_the_stop_medication_reply(servers, new_sender):
+    reply = servers.text(new_sender("living-well"), "Should I skip this week's injection?")
     assert KB.topics["ask_stop_medication"].answer in reply, reply
 
 
-def test_alcohol_amount_gets_the_alcohol_answer_without_a_number(servers):
-    messages = servers.say(sender(), "is 4 pints OK on methotrexate")
+def test_alcohol_amount_gets_the_alcohol_answer_without_a_number(servers, new_sender):
+    messages = servers.say(new_sender("living-well"), "is 4 pints OK on methotrexate")
     answer = next(m["text"] for m in messages if KB.topics["ask_alcohol"].answer in m.get("text", ""))
     assert not re.search(r"\d", answer), answer
     assert "agree a limit with your team" in answer
 
 
-def test_thoughts_of_self_harm_in_a_mood_question_are_a_red_flag(servers):
-    reply = servers.text(sender(), "I'm so low with my AS that I keep thinking about ending it all, who can help?")
+def test_thoughts_of_self_harm_in_a_mood_question_are_a_red_flag(servers, new_sender):
+    text = "I'm so low with my AS that I keep thinking about ending it all, who can help?"
+    reply = servers.text(new_sender("living-well"), text)
     assert KB.red_flags["self_harm"].advice in reply, reply
     assert KB.topics["ask_mental_health"].answer not in reply

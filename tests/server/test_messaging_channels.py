@@ -5,10 +5,8 @@ does not carry the right signature or token. Telegram registers its webhook with
 at start-up, so it is only checked to stay off without its variables.
 """
 import requests
-import pytest
 
 from channels.messaging import FacebookChannel, SlackChannel, TelegramChannel, _Disabled
-from tests.servers import running_servers
 
 CHANNEL_ENV = {
     "SLACK_TOKEN": "xoxb-test-not-a-real-token",
@@ -17,22 +15,17 @@ CHANNEL_ENV = {
     "FACEBOOK_SECRET": "test-app-secret",
     "FACEBOOK_PAGE_ACCESS_TOKEN": "test-page-token",
 }
+OWN_SERVERS = {"env": CHANNEL_ENV}
 
 
-@pytest.fixture(scope="module")
-def channel_servers(tmp_path_factory):
-    with running_servers(tmp_path_factory.mktemp("channels"), env=CHANNEL_ENV) as servers:
-        yield servers
-
-
-def test_slack_route_rejects_a_bad_signature(channel_servers):
-    r = requests.post(f"{channel_servers.url}/webhooks/slack/webhook", json={"type": "event_callback"},
+def test_slack_route_rejects_a_bad_signature(own_servers):
+    r = requests.post(f"{own_servers.url}/webhooks/slack/webhook", json={"type": "event_callback"},
                       headers={"X-Slack-Signature": "v0=forged", "X-Slack-Request-Timestamp": "1"}, timeout=30)
     assert r.status_code == 400
 
 
-def test_facebook_route_rejects_a_wrong_verify_token_and_a_bad_signature(channel_servers):
-    url = f"{channel_servers.url}/webhooks/facebook/webhook"
+def test_facebook_route_rejects_a_wrong_verify_token_and_a_bad_signature(own_servers):
+    url = f"{own_servers.url}/webhooks/facebook/webhook"
     wrong = requests.get(url, params={"hub.verify_token": "guess", "hub.challenge": "123"}, timeout=30)
     assert wrong.text == "failure, invalid token"
     right = requests.get(url, params={"hub.verify_token": "test-verify-token", "hub.challenge": "123"}, timeout=30)

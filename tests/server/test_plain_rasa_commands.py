@@ -18,9 +18,7 @@ import pytest
 import requests
 
 from assistant.knowledge import knowledge_base
-from devtools.servers import BIN, MODEL, ROOT, stop_process, wait_until_up
-
-pytestmark = pytest.mark.server
+from devtools.servers import BIN, ROOT, stop_process, wait_until_up
 
 RASA_PORT, ACTION_PORT = 5005, 5055
 QUESTION = "what is bone marrow edema?"
@@ -46,9 +44,7 @@ def start(args: List[str], log_path, **env: str) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module")
-def plain_actions(tmp_path_factory) -> Iterator[subprocess.Popen]:
-    if not MODEL.exists():
-        pytest.fail("No trained model: run `make train` first (make test does).")
+def plain_actions(model, tmp_path_factory) -> Iterator[subprocess.Popen]:
     if port_taken(RASA_PORT) or port_taken(ACTION_PORT):
         pytest.skip("ports 5005/5055 are in use (make run?): the plain commands need Rasa's defaults")
     process = start(["run", "actions"], tmp_path_factory.mktemp("plain") / "actions.log")
@@ -59,14 +55,14 @@ def plain_actions(tmp_path_factory) -> Iterator[subprocess.Popen]:
         stop_process(process)
 
 
-def test_plain_rasa_run_with_the_api_answers_through_the_plain_action_server(plain_actions, tmp_path):
+def test_plain_rasa_run_with_the_api_answers_through_the_plain_action_server(plain_actions, tmp_path, new_sender):
     token = f"plain-{uuid.uuid4().hex}"  # the API always needs one, from the environment
     rasa = start(["run", "--enable-api"], tmp_path / "rasa.log", RASA_API_TOKEN=token)
     auth = {"Authorization": f"Bearer {token}"}
     try:
         wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", rasa)
         reply = requests.post(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
-                              json={"sender": f"web-{uuid.uuid4()}", "message": QUESTION}, timeout=60)
+                              json={"sender": new_sender("web"), "message": QUESTION}, timeout=60)
         reply.raise_for_status()
         text = "\n".join(m.get("text", "") for m in reply.json())
         assert knowledge_base().topics["ask_bme_definition"].answer in text  # answered by the actions

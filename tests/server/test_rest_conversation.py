@@ -1,14 +1,8 @@
 """Over the REST webhook, as a website or a clinic's integration talks to the assistant."""
-import uuid
-
 from assistant.knowledge import knowledge_base
 
 
-def new_sender():
-    return f"test-{uuid.uuid4().hex[:8]}"
-
-
-def test_bme_question_gets_answer_source_and_referral(servers):
+def test_bme_question_gets_answer_source_and_referral(servers, new_sender):
     kb = knowledge_base()
     sender = new_sender()
     reply = servers.text(sender, "what is bone marrow edema?")
@@ -18,7 +12,7 @@ def test_bme_question_gets_answer_source_and_referral(servers):
     assert reply.rstrip().endswith(kb.frame["referral"])
 
 
-def test_every_conversation_starts_with_the_notice(servers):
+def test_every_conversation_starts_with_the_notice(servers, new_sender):
     messages = servers.say(new_sender(), "hello")
     assert "not medical advice" in messages[0]["text"]
 
@@ -29,14 +23,14 @@ def test_parse_reports_intent_and_medication(servers):
     assert {"entity": "medication", "value": "adalimumab"}.items() <= parsed["entities"][0].items()
 
 
-def test_follow_up_is_about_the_last_medicine(servers):
+def test_follow_up_is_about_the_last_medicine(servers, new_sender):
     sender = new_sender()
     servers.text(sender, "tell me about Enbrel")
     reply = servers.text(sender, "what are its side effects?")
     assert "Etanercept" in reply
 
 
-def test_restart_loses_no_turn(servers):
+def test_restart_loses_no_turn(servers, new_sender):
     sender = new_sender()
     servers.text(sender, "what is bone marrow oedema")
     servers.stop_rasa()

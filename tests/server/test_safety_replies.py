@@ -1,6 +1,4 @@
 """Safety, as the person sees it: red flags, doses, stopping, honest scope, fallback."""
-import uuid
-
 import pytest
 import yaml
 
@@ -12,20 +10,16 @@ KB = knowledge_base()
 RED_FLAG_PHRASINGS = yaml.safe_load((ROOT / "tests/fixtures/red_flag_phrasings.yml").read_text())["must_match"]
 
 
-def sender():
-    return f"safety-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.mark.parametrize("flag", sorted(RED_FLAG_PHRASINGS))
-def test_red_flags_over_http(servers, flag):
+def test_red_flags_over_http(servers, flag, new_sender):
     for text in RED_FLAG_PHRASINGS[flag][:5]:
         parsed = servers.parse(text)
         assert parsed["intent"]["name"] == "report_red_flag", text
-        assert KB.red_flags[flag].advice in servers.text(sender(), text), text
+        assert KB.red_flags[flag].advice in servers.text(new_sender("safety"), text), text
 
 
-def test_red_flag_in_the_middle_of_a_medicine_conversation(servers):
-    s = sender()
+def test_red_flag_in_the_middle_of_a_medicine_conversation(servers, new_sender):
+    s = new_sender("safety")
     servers.say(s, "tell me about Cosentyx")
     reply = servers.text(s, "also my wife suddenly cant see out of one eye and its really painful")
     assert KB.red_flags["eye_emergency"].advice in reply
@@ -36,9 +30,9 @@ def test_red_flag_in_the_middle_of_a_medicine_conversation(servers):
     ("I take methotrexate every week", "I've had a sore throat and mouth ulcers since yesterday",
      "blood_count_on_dmard"),
 ])
-def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, later, flag):
+def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, later, flag, new_sender):
     """Review 2026-12-03, N10: the NLU reads one message; the actions read the conversation."""
-    s = sender()
+    s = new_sender("safety")
     servers.say(s, first)
     servers.say(s, "how long does it take to work?")
     assert KB.red_flags[flag].advice in servers.text(s, later)
@@ -60,8 +54,8 @@ STOPPING = [
 
 
 @pytest.mark.parametrize("text", DOSING)
-def test_dosing_questions_get_no_dose(servers, text):
-    reply = servers.text(sender(), text)
+def test_dosing_questions_get_no_dose(servers, text, new_sender):
+    reply = servers.text(new_sender("safety"), text)
     assert KB.topics["ask_dosage"].answer in reply or KB.topics["ask_stop_medication"].answer in reply, reply
     assert not DOSE_PATTERN.search(reply)
 
@@ -75,15 +69,15 @@ NOT_DOSING = {
 
 
 @pytest.mark.parametrize("text", sorted(NOT_DOSING))
-def test_questions_that_only_sound_like_dosing_get_their_topic(servers, text):
-    reply = servers.text(sender(), text)
+def test_questions_that_only_sound_like_dosing_get_their_topic(servers, text, new_sender):
+    reply = servers.text(new_sender("safety"), text)
     assert KB.topics["ask_dosage"].answer not in reply, reply
     assert servers.parse(text)["intent"]["name"] == NOT_DOSING[text]
 
 
 @pytest.mark.parametrize("text", STOPPING)
-def test_stopping_questions_are_sent_to_the_prescriber(servers, text):
-    reply = servers.text(sender(), text)
+def test_stopping_questions_are_sent_to_the_prescriber(servers, text, new_sender):
+    reply = servers.text(new_sender("safety"), text)
     # "now i feel better" may read as tapering (issue 16): that answer also says the team
     # decides, never the person alone.
     answers = [KB.topics[t].answer for t in ("ask_stop_medication", "ask_dosage", "ask_tapering")]
@@ -91,28 +85,28 @@ def test_stopping_questions_are_sent_to_the_prescriber(servers, text):
     assert "rheumatologist" in reply
 
 
-def test_dose_inside_a_question_is_answered_without_judging_it(servers):
+def test_dose_inside_a_question_is_answered_without_judging_it(servers, new_sender):
     text = "I take 2 tablets of Celebrex a day, will it hurt my kidneys?"
-    reply = servers.text(sender(), text)
+    reply = servers.text(new_sender("safety"), text)
     assert KB.frame["dose_mentioned"] in reply
     assert "2 tablets" not in reply and not DOSE_PATTERN.search(reply)
 
 
-def test_bot_challenge_is_honest(servers):
-    assert "not a doctor" in servers.text(sender(), "am i talking to a real doctor?")
+def test_bot_challenge_is_honest(servers, new_sender):
+    assert "not a doctor" in servers.text(new_sender("safety"), "am i talking to a real doctor?")
 
 
-def test_out_of_scope_medical_question_points_to_their_doctor(servers):
-    messages = servers.say(sender(), "what is the best treatment for diabetes")
+def test_out_of_scope_medical_question_points_to_their_doctor(servers, new_sender):
+    messages = servers.say(new_sender("safety"), "what is the best treatment for diabetes")
     assert "your own doctor" in messages[-1]["text"] and messages[-1]["buttons"]
 
 
-def test_other_language_gets_an_english_only_notice(servers):
-    assert "only understand English" in servers.text(sender(), "¿Qué es la espondilitis anquilosante?")
+def test_other_language_gets_an_english_only_notice(servers, new_sender):
+    assert "only understand English" in servers.text(new_sender("safety"), "¿Qué es la espondilitis anquilosante?")
 
 
-def test_gibberish_gets_did_you_mean_or_rephrase_never_an_answer(servers):
-    s = sender()
+def test_gibberish_gets_did_you_mean_or_rephrase_never_an_answer(servers, new_sender):
+    s = new_sender("safety")
     reply = servers.say(s, "blorp zzkx qqq")
     texts = [m["text"] for m in reply]
     assert texts[-1] in (KB.frame["did_you_mean"], KB.frame["rephrase"])
@@ -129,17 +123,17 @@ LAST_MESSAGE_CASES["fall_spine_injury (no fall)"] = "my neck suddenly got very p
 
 
 @pytest.mark.parametrize("case", sorted(LAST_MESSAGE_CASES))
-def test_red_flag_reply_ends_with_the_action_in_the_last_message(servers, case):
+def test_red_flag_reply_ends_with_the_action_in_the_last_message(servers, case, new_sender):
     flag = case.split(" ")[0]
-    messages = servers.say(sender(), LAST_MESSAGE_CASES[case])
+    messages = servers.say(new_sender("safety"), LAST_MESSAGE_CASES[case])
     last = messages[-1]["text"].rstrip()
     assert last.endswith(KB.red_flags[flag].action), last
     assert KB.frame["referral"] not in last and "Source:" not in last
     assert not messages[-1].get("buttons")
 
 
-def test_red_flag_in_the_checklist_ends_with_the_action(servers):
-    s = sender()
+def test_red_flag_in_the_checklist_ends_with_the_action(servers, new_sender):
+    s = new_sender("safety")
     started = servers.say(s, "can you go through the bone health checklist with me?")
     assert started[-1]["text"] == KB.checklist.factors[0].question
     messages = servers.say(s, "my knee went hot and swollen two days after the steroid injection")

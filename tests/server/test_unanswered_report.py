@@ -3,22 +3,21 @@ rated its answers, without ids."""
 import json
 import subprocess
 import sys
-import uuid
 
 from assistant.feedback import feedback_payload
 from assistant.knowledge import knowledge_base
-from tests.servers import ROOT
+from devtools.servers import ROOT
 
 
 def report(servers, *args):
-    result = subprocess.run([sys.executable, "scripts/unanswered_report.py", *args], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "scripts.unanswered_report", *args], cwd=ROOT,
                             env=servers.env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def test_report_groups_and_counts_unanswered_questions_without_sender_ids(servers):
-    senders = [f"report-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+def test_report_groups_and_counts_unanswered_questions_without_sender_ids(servers, new_sender):
+    senders = [new_sender("report") for _ in range(3)]
     for s in senders[:2]:
         servers.say(s, "What is the best treatment for diabetes?")
     servers.say(senders[2], "what is bone marrow edema?")
@@ -30,10 +29,10 @@ def test_report_groups_and_counts_unanswered_questions_without_sender_ids(server
     assert not any(s in output for s in senders)
 
 
-def test_report_has_a_feedback_table_per_topic_with_comments_and_no_sender_ids(servers):
+def test_report_has_a_feedback_table_per_topic_with_comments_and_no_sender_ids(servers, new_sender):
     kb = knowledge_base()
-    senders = [f"report-{uuid.uuid4().hex[:8]}" for _ in range(3)]
-    comment = f"nothing about knees {uuid.uuid4().hex[:6]}"
+    senders = [new_sender("report") for _ in range(3)]
+    comment = f"nothing about knees {new_sender('comment')}"
     for s in senders:
         servers.say(s, "what is a flare?")
     servers.say(senders[0], feedback_payload("ask_flare", True))

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from components.base import FEATURE_CODE, feature_fingerprint, files_fingerprint
 from components.topic_classifier import TopicClassifier
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def test_the_fingerprint_covers_the_model_code_the_encoder_and_the_components_own_module():

@@ -10,7 +10,8 @@ from typing import Dict, Iterator, Set, Tuple
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 RASA_SERVER_SIDE = {"rasa", "sanic", "sanic_cors", "structlog", "socketio", "engineio", "rasa_extensions"}
 
 # package -> top-level modules it must not import

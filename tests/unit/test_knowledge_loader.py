@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, load_knowledge_base
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def test_real_knowledge_base_loads(kb):

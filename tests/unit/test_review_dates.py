@@ -51,5 +51,6 @@ def test_exactly_twelve_months_is_still_in_date(knowledge):
 
 
 def test_the_script_runs_from_the_command_line():
-    result = subprocess.run([sys.executable, "scripts/check_review_dates.py"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "scripts.check_review_dates"], cwd=ROOT, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,6 @@ import asyncio
 import json
 import sqlite3
 import stat
-import sys
 import time
 import uuid
 
@@ -298,7 +297,6 @@ def test_the_api_guard_needs_a_token_for_every_api_path(monkeypatch):
 
 
 def test_nginx_config_renders_with_only_the_enabled_channels():
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
     from deploy.nginx_config import render
 
     plain = render({})

@@ -3,13 +3,11 @@ endpoints.yml's literal values (for plain Rasa commands) agree with endpoints.en
 import os
 import re
 import subprocess
-from pathlib import Path
 
 import yaml
 
 from scripts.defaults_env import defaults, environment
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def clean_environment():

@@ -6,7 +6,6 @@ intents need nothing here.
 """
 import ast
 import re
-from pathlib import Path
 from typing import Iterator, Set, Tuple
 
 import pytest
@@ -14,8 +13,8 @@ import yaml
 
 from assistant import intents
 from assistant.knowledge import load_knowledge_base
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("assistant", "actions", "components", "channels", "rasa_extensions", "scripts")
 # How the intents of this domain are named (a string like this in the code is an intent).
 INTENT_LIKE = re.compile(r"^(ask|report|inform|request)_[a-z0-9_]+$")
