@@ -17,8 +17,11 @@ from assistant.knowledge import knowledge_base
 
 def named_spans(tracker: Tracker) -> List[Tuple[int, int]]:
     """Where the latest message names a medicine or a class of them."""
-    return [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
-            if e.get("entity") in ("medication", "drug_class") and e.get("start") is not None]
+    return [
+        (e["start"], e["end"])
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") in ("medication", "drug_class") and e.get("start") is not None
+    ]
 
 
 def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
@@ -40,9 +43,14 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     person = care_recipient(text) or tracker.get_slot("care_recipient")
     asked = latest_entity_values(tracker, "red_flag_asked")
     reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
-    second, frame = offered_topic(text, tracker.latest_message.get("intent_ranking") or [], intent, set(kb.topics),
-                                  tracker.latest_message.get("questions") or [],
-                                  read_in_context=intent != latest_intent(tracker))
+    second, frame = offered_topic(
+        text,
+        tracker.latest_message.get("intent_ranking") or [],
+        intent,
+        set(kb.topics),
+        tracker.latest_message.get("questions") or [],
+        read_in_context=intent != latest_intent(tracker),
+    )
     if second:
         reply.text += "\n\n" + kb.frame[frame].format(title=in_sentence(kb.topics[second].title))
         offered = button(kb.topics[second].title, second)

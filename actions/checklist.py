@@ -14,8 +14,13 @@ from assistant.checklist import INTENT_BY_ANSWER, NOT_SURE, answer_from_intent, 
 from assistant.knowledge import KnowledgeBaseError, knowledge_base
 
 # Left to the rules, which win in any state: the form rejects these so a rule answers.
-HANDLED_BY_RULES = {intents.REPORT_RED_FLAG, intents.STOP, intents.FEEDBACK, intents.ASK_CONTACT_CLINIC,
-                    intents.REQUEST_VISIT_SUMMARY}
+HANDLED_BY_RULES = {
+    intents.REPORT_RED_FLAG,
+    intents.STOP,
+    intents.FEEDBACK,
+    intents.ASK_CONTACT_CLINIC,
+    intents.REQUEST_VISIT_SUMMARY,
+}
 
 
 class ValidateBoneHealthChecklist(FormValidationAction):
@@ -131,6 +136,4 @@ def _checklist_slots() -> List[str]:
 
 
 # Kept in a dict: subclasses are tracked weakly, so unreferenced ones would vanish.
-ASK_ACTIONS = {
-    slot: type(f"Ask_{slot}", (AskChecklistQuestion,), {"slot": slot}) for slot in _checklist_slots()
-}
+ASK_ACTIONS = {slot: type(f"Ask_{slot}", (AskChecklistQuestion,), {"slot": slot}) for slot in _checklist_slots()}

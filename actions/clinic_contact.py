@@ -9,7 +9,7 @@ from assistant.knowledge import knowledge_base
 
 
 class ActionClinicContact(Action):
-    """"Can I speak to a real person?": the clinic's details, or the generic line."""
+    """ "Can I speak to a real person?": the clinic's details, or the generic line."""
 
     def name(self) -> Text:
         return "action_clinic_contact"

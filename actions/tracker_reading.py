@@ -1,4 +1,5 @@
 """Small readers over a Rasa SDK tracker, shared by the actions."""
+
 from typing import Dict, List, Optional, Sequence
 
 from rasa_sdk import Tracker
@@ -31,8 +32,7 @@ def checklist_answers(tracker: Tracker, kb: KnowledgeBase) -> Dict[str, Optional
     return {f.slot: tracker.get_slot(f.slot) for f in kb.checklist.factors}
 
 
-def send(dispatcher: CollectingDispatcher, tracker: Tracker, text: str,
-         buttons: Sequence[Dict[str, str]] = ()) -> None:
+def send(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: Sequence[Dict[str, str]] = ()) -> None:
     """One bot message, its buttons in the form the person's channel can show."""
     dispatcher.utter_message(**message_parts(tracker.get_latest_input_channel(), text, buttons))
 

@@ -4,6 +4,7 @@ All educational answers go through `render()`, so no answer can leave out its so
 referral. `educational_reply()` picks what to say for an intent, using the medicine or drug
 class the person named (or named earlier) where the topic is about one medicine.
 """
+
 import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -47,7 +48,7 @@ def first_upper(text: str) -> str:
 
 
 def source_line(kb: KnowledgeBase, sources: Iterable[Source]) -> str:
-    """"Source: NHS; NASS." with each short name once."""
+    """ "Source: NHS; NASS." with each short name once."""
     names = list(dict.fromkeys(s.name for s in sources))
     return f"{kb.frame['source_prefix']} {'; '.join(names)}."
 
@@ -95,15 +96,22 @@ def _class_text(kb: KnowledgeBase, cls: DrugClass, name: str) -> str:
 # "What is X?" shows the first safety points (the most important, by the catalog's order); the
 # full list is the side-effects view, behind "More about X: side effects".
 KEY_POINTS = 2
-_MEDICATION_VIEWS = (intents.ASK_DRUG_INFO, intents.ASK_DRUG_SIDE_EFFECTS, intents.INFORM_CURRENT_MEDICATION,
-                     intents.ASK_TIME_TO_WORK)
+_MEDICATION_VIEWS = (
+    intents.ASK_DRUG_INFO,
+    intents.ASK_DRUG_SIDE_EFFECTS,
+    intents.INFORM_CURRENT_MEDICATION,
+    intents.ASK_TIME_TO_WORK,
+)
 
 
 def medication_buttons(kb: KnowledgeBase, intent: str, med: Medication) -> List[Dict[str, str]]:
-    """"More about ..." buttons: the other views of the same medicine (the slot remembers it)."""
+    """ "More about ..." buttons: the other views of the same medicine (the slot remembers it)."""
     # The follow-up reads the medicine from the conversation, so a payload names only the view.
-    return [button(kb.frame[f"more_{view}"].format(name=med.short_name), view)
-            for view in _MEDICATION_VIEWS if view != intent and view in kb.topics]
+    return [
+        button(kb.frame[f"more_{view}"].format(name=med.short_name), view)
+        for view in _MEDICATION_VIEWS
+        if view != intent and view in kb.topics
+    ]
 
 
 # The longest answer body a person reads on a phone; more detail sits behind a button.

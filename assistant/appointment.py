@@ -1,7 +1,8 @@
-""""Questions for my rheumatologist": a plain list built from what this conversation covered.
+""" "Questions for my rheumatologist": a plain list built from what this conversation covered.
 
 When someone asks for another person ("my dad"), every question speaks of them.
 """
+
 from typing import Dict, Iterable, List, Optional
 
 from assistant import intents
@@ -51,8 +52,9 @@ def appointment_questions(
 ) -> str:
     """Numbered plain text, ready to copy or print."""
     a = _questions(kb, person)
-    questions = conversation_questions(kb, topics_discussed, [medication] if medication else [], checklist_answers,
-                                       person)
+    questions = conversation_questions(
+        kb, topics_discussed, [medication] if medication else [], checklist_answers, person
+    )
     questions += [q for q in a.general if q not in questions]
     lines = [a.intro.format(person=person) if person else a.intro, ""]
     lines += [f"{i}. {q}" for i, q in enumerate(questions, 1)]

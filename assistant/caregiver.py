@@ -1,4 +1,5 @@
 """Notice when someone asks on behalf of another person, so answers address them properly."""
+
 from typing import List, Optional, Tuple
 
 from assistant.lexicons import lexicon_pattern
@@ -9,7 +10,7 @@ _ON_BEHALF = lexicon_pattern(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,3}({relations})\b(
 
 
 def care_recipient(text: str) -> Optional[str]:
-    """"your son" when the message is about the writer's son; None otherwise."""
+    """ "your son" when the message is about the writer's son; None otherwise."""
     match = _ON_BEHALF.search(text or "")
     return f"your {match.group(1).lower()}" if match else None
 

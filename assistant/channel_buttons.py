@@ -6,6 +6,7 @@ Messenger user would lose the follow-ups and the "was this helpful?" vote. Quick
 up to 11 in Rasa's Messenger library, with titles of up to 20 characters. The widget, Telegram
 and Slack show buttons as they are.
 """
+
 from typing import Any, Dict, List, Optional, Sequence
 
 MESSENGER = "facebook"
@@ -15,7 +16,7 @@ MESSENGER_TITLE_LIMIT = 20
 
 
 def short_title(title: str, limit: int = MESSENGER_TITLE_LIMIT) -> str:
-    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def message_parts(channel: Optional[str], text: str, buttons: Sequence[Dict[str, str]]) -> Dict[str, Any]:
@@ -26,6 +27,7 @@ def message_parts(channel: Optional[str], text: str, buttons: Sequence[Dict[str,
     if channel == MESSENGER and len(buttons) > MESSENGER_MAX_BUTTONS:
         quick_replies: List[Dict[str, str]] = [
             {"content_type": "text", "title": short_title(b["title"]), "payload": b["payload"]}
-            for b in list(buttons)[:MESSENGER_MAX_QUICK_REPLIES]]
+            for b in list(buttons)[:MESSENGER_MAX_QUICK_REPLIES]
+        ]
         return {"text": text, "quick_replies": quick_replies}
     return {"text": text, "buttons": list(buttons)}

@@ -1,4 +1,5 @@
 """The bone-health checklist: read answers, and sum up what applies without any score."""
+
 from typing import Dict, Optional
 
 from assistant import intents

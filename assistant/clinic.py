@@ -7,6 +7,7 @@ or the GP) rather than details nobody filled in. Checked as strictly as the know
 a bad value stops the action server with a message naming it. The knowledge base's loader
 reads it (`knowledge_base().clinic`).
 """
+
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +82,11 @@ def contact_text(kb: "KnowledgeBase", details: Clinic, person: Optional[str] = N
     f = kb.frame
     if details.is_configured:
         name = details.name or f["contact_default_name"]
-        lines = [f["contact_intro_caregiver"].format(name=name, person=person) if person
-                 else f["contact_intro"].format(name=name)]
+        lines = [
+            f["contact_intro_caregiver"].format(name=name, person=person)
+            if person
+            else f["contact_intro"].format(name=name)
+        ]
         for name in ("phone", "opening_hours", "message_link"):
             value = getattr(details, name)
             if value:

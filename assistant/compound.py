@@ -1,4 +1,5 @@
 """Two questions in one message: find the second topic so it can be offered, not lost."""
+
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -7,7 +8,8 @@ from assistant.sentences import question_spans
 
 # A second question is a second "?" sentence, or is joined by "and"/"also" + a question word.
 _JOINED_QUESTION = re.compile(
-    r"\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b", re.IGNORECASE)
+    r"\b(?:and|also|plus)\s+(?:what|how|is|are|can|could|does|do|should|will|why|when)\b", re.IGNORECASE
+)
 # The classifier is confident by design, so the second question often scores only a few percent.
 MIN_SECOND_CONFIDENCE = 0.02
 
@@ -20,8 +22,9 @@ def asks_two_questions(text: str) -> bool:
 MIN_QUESTION_CONFIDENCE = 0.5
 
 
-def second_topic(text: str, ranking: List[Dict], first: str, answerable: set,
-                 questions: Sequence[Dict] = ()) -> Optional[str]:
+def second_topic(
+    text: str, ranking: List[Dict], first: str, answerable: set, questions: Sequence[Dict] = ()
+) -> Optional[str]:
     """The other topic asked about, when the message asks two things and we answer it.
 
     `questions` are the message's "?" sentences, each classified on its own by the NLU
@@ -32,8 +35,7 @@ def second_topic(text: str, ranking: List[Dict], first: str, answerable: set,
         for question in questions:
             # "What is BME? And how is it treated?": the second points back to the first.
             name = resolve_follow_up(question.get("intent") or "", question.get("text") or "", first)
-            if name != first and name in answerable and \
-                    question.get("confidence", 0) >= MIN_QUESTION_CONFIDENCE:
+            if name != first and name in answerable and question.get("confidence", 0) >= MIN_QUESTION_CONFIDENCE:
                 return name
         return None
     if not asks_two_questions(text):
@@ -65,8 +67,14 @@ def close_call(ranking: List[Dict], first: str, answerable: set) -> Optional[str
     return None
 
 
-def offered_topic(text: str, ranking: List[Dict], first: str, answerable: set, questions: Sequence[Dict] = (),
-                  read_in_context: bool = False) -> Tuple[Optional[str], str]:
+def offered_topic(
+    text: str,
+    ranking: List[Dict],
+    first: str,
+    answerable: set,
+    questions: Sequence[Dict] = (),
+    read_in_context: bool = False,
+) -> Tuple[Optional[str], str]:
     """The topic to offer beside the answer, and the answer frame's sentence that introduces it:
     a second question asked ("second_question"), else a close runner-up ("close_call"). A
     follow-up re-read in context was not ranked for its topic, so no runner-up is close to it."""

@@ -1,5 +1,6 @@
 """Is "stop" about the conversation? "Stop", "cancel the checklist" are; "is there a way to
 stop the fusion?" and "how do I stop it getting worse?" are questions about AS."""
+
 import re
 
 from assistant.lexicons import lexicon_pattern
@@ -13,5 +14,9 @@ MAX_WORDS = 12
 
 def is_conversation_control(text: str, names_a_medicine: bool = False) -> bool:
     words = text.split()
-    return (0 < len(words) <= MAX_WORDS and not names_a_medicine
-            and not _DISEASE_OR_MEDICINE.search(text) and not _AS.search(text))
+    return (
+        0 < len(words) <= MAX_WORDS
+        and not names_a_medicine
+        and not _DISEASE_OR_MEDICINE.search(text)
+        and not _AS.search(text)
+    )

@@ -1,4 +1,4 @@
-""""Was this helpful?": the vote buttons under an answer, reading a vote, and the per-topic table.
+""" "Was this helpful?": the vote buttons under an answer, reading a vote, and the per-topic table.
 
 A vote is a button payload that names the topic it rates, e.g.
 `/feedback{"topic":"ask_bme_definition","helpful":true}`, so it works the same in the widget and
@@ -7,6 +7,7 @@ widget's optional "what was missing?" comment is `/feedback{"topic":...,"comment
 The feedback action stores each checked vote or comment as one record (a slot event) in the
 conversation, where the report reads it and the purge deletes it.
 """
+
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence
@@ -33,8 +34,10 @@ def feedback_payload(topic: str, helpful: Optional[bool] = None, comment: Option
 
 def feedback_buttons(kb: KnowledgeBase, topic: str) -> List[Dict[str, str]]:
     """👍 and 👎 for one answer; the widget draws them as thumbs, channels as quick replies."""
-    return [button(kb.frame["feedback_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": True}),
-            button(kb.frame["feedback_not_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": False})]
+    return [
+        button(kb.frame["feedback_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": True}),
+        button(kb.frame["feedback_not_helpful"], intents.FEEDBACK, {"topic": topic, "helpful": False}),
+    ]
 
 
 def is_feedback_payload(text: str) -> bool:
@@ -46,7 +49,7 @@ def rated_topic(payload: str) -> Optional[str]:
     if not is_feedback_payload(payload):
         return None
     try:
-        entities = json.loads(payload[len(intents.FEEDBACK) + 1:])
+        entities = json.loads(payload[len(intents.FEEDBACK) + 1 :])
     except ValueError:
         return None
     return entities.get("topic") if isinstance(entities, dict) else None
@@ -59,8 +62,11 @@ class Feedback:
     comment: Optional[str] = None
 
     def record(self) -> Dict[str, Any]:
-        return {k: v for k, v in (("topic", self.topic), ("helpful", self.helpful), ("comment", self.comment))
-                if v is not None}
+        return {
+            k: v
+            for k, v in (("topic", self.topic), ("helpful", self.helpful), ("comment", self.comment))
+            if v is not None
+        }
 
 
 def read_feedback(entities: Sequence[Dict[str, Any]], topics: Iterable[str]) -> Optional[Feedback]:
@@ -84,8 +90,9 @@ def feedback_by_topic(records: Iterable[Dict[str, Any]], kb: KnowledgeBase) -> L
         topic = record.get("topic") if isinstance(record, dict) else None
         if topic not in kb.topics:
             continue
-        row = table.setdefault(topic, {"topic": topic, "title": kb.topics[topic].title,
-                                       "helpful": 0, "not_helpful": 0, "comments": []})
+        row = table.setdefault(
+            topic, {"topic": topic, "title": kb.topics[topic].title, "helpful": 0, "not_helpful": 0, "comments": []}
+        )
         if record.get("helpful") is True:
             row["helpful"] += 1
         elif record.get("helpful") is False:

@@ -9,6 +9,7 @@ A short follow-up that names only a new medicine or a new person ("and for Humir
 about my son?") asks the previous question again, about them: after "how long until Cosentyx
 works?", "and for Humira?" is how long Humira takes, whatever topic the few words look like.
 """
+
 from typing import Iterable, Optional, Tuple
 
 from assistant.caregiver import person_spans
@@ -32,12 +33,14 @@ def names_only(text: str, name_spans: Iterable[Tuple[int, int]]) -> bool:
         rest = rest[:start] + " " + rest[end:]
     return bool(_ONLY_GLUE.match(rest))
 
+
 _POINTS_BACK = lexicon_pattern(r"\b{points_back}\b")
 MAX_FOLLOW_UP_WORDS = 8
 
 
-def resolve_follow_up(intent: str, text: str, previous_topic: Optional[str],
-                      name_spans: Iterable[Tuple[int, int]] = ()) -> str:
+def resolve_follow_up(
+    intent: str, text: str, previous_topic: Optional[str], name_spans: Iterable[Tuple[int, int]] = ()
+) -> str:
     if previous_topic and names_only(text, name_spans):
         return previous_topic
     if not previous_topic or len(text.split()) > MAX_FOLLOW_UP_WORDS or not _POINTS_BACK.search(text):

@@ -6,6 +6,7 @@ button's title. Votes are not messages: a vote's payload and its thank-you are l
 the answer it rated is marked with `"vote": "helpful"` or `"not_helpful"`, so the widget shows
 it as rated.
 """
+
 from typing import Any, Dict, List, Sequence
 
 from assistant.feedback import FEEDBACK_REPLY, FEEDBACK_SLOT, is_feedback_payload, rated_topic
@@ -20,9 +21,11 @@ def conversation_history(events: Sequence[Dict[str, Any]]) -> List[Dict[str, Any
                 messages.append({"from": "user", "text": _shown_text(event["text"], messages)})
         elif kind == "bot" and not (event.get("metadata") or {}).get(FEEDBACK_REPLY):
             text = event.get("text") if isinstance(event.get("text"), str) else ""
-            buttons = [{"title": b["title"], "payload": b["payload"]}
-                       for b in (event.get("data") or {}).get("buttons") or []
-                       if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)]
+            buttons = [
+                {"title": b["title"], "payload": b["payload"]}
+                for b in (event.get("data") or {}).get("buttons") or []
+                if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+            ]
             if text or buttons:
                 messages.append({"from": "bot", "text": text, "buttons": buttons})
         elif kind == "slot" and event.get("name") == FEEDBACK_SLOT:
@@ -51,4 +54,3 @@ def _mark_vote(messages: List[Dict[str, Any]], record: Any) -> None:
         if any(rated_topic(b["payload"]) == record.get("topic") for b in message.get("buttons", [])):
             message["vote"] = "helpful" if record["helpful"] else "not_helpful"
             return
-

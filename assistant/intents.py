@@ -35,8 +35,7 @@ ASK_DRUG_INFO = "ask_drug_info"
 ASK_DRUG_SIDE_EFFECTS = "ask_drug_side_effects"
 ASK_TIME_TO_WORK = "ask_time_to_work"
 INFORM_CURRENT_MEDICATION = "inform_current_medication"
-MEDICATION_INTENTS = frozenset({ASK_DRUG_INFO, ASK_DRUG_SIDE_EFFECTS, ASK_TIME_TO_WORK,
-                                INFORM_CURRENT_MEDICATION})
+MEDICATION_INTENTS = frozenset({ASK_DRUG_INFO, ASK_DRUG_SIDE_EFFECTS, ASK_TIME_TO_WORK, INFORM_CURRENT_MEDICATION})
 # Its answer already asks the person to agree a limit with their team: no dose note.
 ASK_ALCOHOL = "ask_alcohol"
 # Skipping or timing a vaccine is this topic, not a medicine change (assistant/rules/table.py).

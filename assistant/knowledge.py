@@ -5,6 +5,7 @@ medical content through `load_knowledge_base()`. Validation is strict on purpose
 field, an unknown source or an empty answer must stop start-up, naming the file and entry,
 rather than let the assistant say something unreviewed.
 """
+
 import datetime
 import functools
 from dataclasses import dataclass
@@ -16,8 +17,14 @@ from assistant.knowledge_files import PROJECT_ROOT, DEFAULT_KNOWLEDGE_DIR, Knowl
 from assistant.lexicons import Lexicons, load_lexicons
 from assistant.routing import Routing, load_routing
 
-__all__ = ["PROJECT_ROOT", "DEFAULT_KNOWLEDGE_DIR", "KnowledgeBaseError", "KnowledgeBase", "knowledge_base",
-           "load_knowledge_base"]
+__all__ = [
+    "PROJECT_ROOT",
+    "DEFAULT_KNOWLEDGE_DIR",
+    "KnowledgeBaseError",
+    "KnowledgeBase",
+    "knowledge_base",
+    "load_knowledge_base",
+]
 
 
 @dataclass(frozen=True)
@@ -172,21 +179,28 @@ class KnowledgeBase:
                 if getattr(c, name):
                     texts.append((f"class:{c.id}:{name}", getattr(c, name)))
         for m in self.medications.values():
-            texts += [(f"medication:{m.generic}:about", m.about),
-                      (f"medication:{m.generic}:key_warning", m.key_warning)]
+            texts += [
+                (f"medication:{m.generic}:about", m.about),
+                (f"medication:{m.generic}:key_warning", m.key_warning),
+            ]
             if m.time_to_work:
                 texts.append((f"medication:{m.generic}:time_to_work", m.time_to_work))
             texts += [(f"medication:{m.generic}:safety", p) for p in m.safety_points]
         for r in self.red_flags.values():
             texts += [(f"red_flag:{r.id}", r.advice), (f"red_flag:{r.id}:action", r.action)]
-        texts += [(f"checklist:{f.slot}", t) for f in self.checklist.factors
-                  for t in (f.question, f.caregiver_question, f.why, f.caregiver_why)]
+        texts += [
+            (f"checklist:{f.slot}", t)
+            for f in self.checklist.factors
+            for t in (f.question, f.caregiver_question, f.why, f.caregiver_why)
+        ]
         texts += [(f"checklist:{k}", v) for k, v in self.checklist.texts.items()]
         texts += [(f"checklist:{k}:caregiver", v) for k, v in self.checklist.caregiver_texts.items()]
         for a in (self.appointment, self.appointment.caregiver):
             if a:
-                texts += [("appointment", t) for t in (a.intro, *a.general, *a.topics.values(), a.topic_default,
-                                                        a.medication, a.checklist)]
+                texts += [
+                    ("appointment", t)
+                    for t in (a.intro, *a.general, *a.topics.values(), a.topic_default, a.medication, a.checklist)
+                ]
         return texts
 
     def class_members(self, class_id: str) -> Tuple[str, ...]:
@@ -263,9 +277,16 @@ def _load_sources(path: Path) -> Dict[str, Source]:
         url = e.text("url")
         if not url.startswith(("https://", "http://")) or " " in url:
             raise e.fail(f"'url' must be a web address starting with https://, got {url!r}")
-        sources[sid] = Source(id=sid, name=e.text("name"), trace=e.text("trace"), url=url,
-                              accessed=e.date("accessed"), title=e.text("title", required=False),
-                              kind=e.text("kind", required=False), version=e.text("version", required=False))
+        sources[sid] = Source(
+            id=sid,
+            name=e.text("name"),
+            trace=e.text("trace"),
+            url=url,
+            accessed=e.date("accessed"),
+            title=e.text("title", required=False),
+            kind=e.text("kind", required=False),
+            version=e.text("version", required=False),
+        )
     return sources
 
 
@@ -383,8 +404,13 @@ def _load_red_flags(path: Path, sources, classes, meds) -> Dict[str, RedFlag]:
         if not triggers:
             raise e.fail("'triggers' is missing or empty")
         flags[fid] = RedFlag(
-            id=fid, label=e.text("label"), advice=e.text("advice"), action=e.text("action"),
-            sources=e.sources(), reviewed=e.reviewed(), reviewed_by=e.reviewed_by(),
+            id=fid,
+            label=e.text("label"),
+            advice=e.text("advice"),
+            action=e.text("action"),
+            sources=e.sources(),
+            reviewed=e.reviewed(),
+            reviewed_by=e.reviewed_by(),
             triggers=tuple(triggers),
         )
     return flags
@@ -415,22 +441,53 @@ def _load_frame(path: Path) -> Dict[str, str]:
 
 # The sentences the renderer puts around answers; see answer_frame.yml.
 REQUIRED_FRAME = {
-    "source_prefix", "referral", "referral_caregiver", "referral_undiagnosed",
-    "referral_undiagnosed_caregiver", "caregiver_intro",
-    "dose_mentioned", "second_question", "close_call", "red_flag_intro", "red_flag_unspecified",
-    "red_flag_unspecified_action", "red_flag_basis", "red_flag_basis_own", "red_flag_team",
-    "more_ask_drug_info", "more_ask_drug_side_effects", "more_inform_current_medication",
+    "source_prefix",
+    "referral",
+    "referral_caregiver",
+    "referral_undiagnosed",
+    "referral_undiagnosed_caregiver",
+    "caregiver_intro",
+    "dose_mentioned",
+    "second_question",
+    "close_call",
+    "red_flag_intro",
+    "red_flag_unspecified",
+    "red_flag_unspecified_action",
+    "red_flag_basis",
+    "red_flag_basis_own",
+    "red_flag_team",
+    "more_ask_drug_info",
+    "more_ask_drug_side_effects",
+    "more_inform_current_medication",
     "more_ask_time_to_work",
-    "medication_intro", "medication_given_as", "medication_key_warning", "medication_safety",
-    "medication_key_points", "medication_path",
-    "medication_next", "medication_time_to_work",
-    "class_intro", "session_notice", "did_you_mean", "something_else", "rephrase",
-    "no_reply", "truncated", "unreadable",
+    "medication_intro",
+    "medication_given_as",
+    "medication_key_warning",
+    "medication_safety",
+    "medication_key_points",
+    "medication_path",
+    "medication_next",
+    "medication_time_to_work",
+    "class_intro",
+    "session_notice",
+    "did_you_mean",
+    "something_else",
+    "rephrase",
+    "no_reply",
+    "truncated",
+    "unreadable",
 }
 
 
-CHECKLIST_TEXTS = ("summary_intro", "summary_none", "summary_not_sure", "scan_question", "no_score",
-                   "unclear_help", "stopped")
+CHECKLIST_TEXTS = (
+    "summary_intro",
+    "summary_none",
+    "summary_not_sure",
+    "scan_question",
+    "no_score",
+    "unclear_help",
+    "stopped",
+)
 # The checklist texts that speak of "you", and so have a caregiver version about "them".
 CHECKLIST_CAREGIVER_TEXTS = ("summary_none", "scan_question", "no_score")
 
@@ -441,8 +498,17 @@ def _load_checklist(path: Path, sources: Dict[str, Source]) -> Checklist:
     factors = []
     for i, item in enumerate(raw.get("factors") or []):
         f = _Entry(path, f"factors[{i}]", item, sources)
-        factors.append(ChecklistFactor(f.text("slot"), f.text("question"), f.text("caregiver_question"),
-                                       f.text("label"), f.text("why"), f.text("caregiver_why"), f.sources()))
+        factors.append(
+            ChecklistFactor(
+                f.text("slot"),
+                f.text("question"),
+                f.text("caregiver_question"),
+                f.text("label"),
+                f.text("why"),
+                f.text("caregiver_why"),
+                f.sources(),
+            )
+        )
     if not factors:
         raise e.fail("'factors' is missing or empty")
     texts = {k: e.text(k) for k in CHECKLIST_TEXTS}
@@ -452,8 +518,7 @@ def _load_checklist(path: Path, sources: Dict[str, Source]) -> Checklist:
     answers = raw.get("answers")
     if not isinstance(answers, dict) or set(answers) != {"yes", "no", "not_sure"}:
         raise e.fail("'answers' must give button titles for yes, no and not_sure")
-    return Checklist(tuple(factors), texts, caregiver_texts, scan_sources, dict(answers),
-                     e.reviewed(), e.reviewed_by())
+    return Checklist(tuple(factors), texts, caregiver_texts, scan_sources, dict(answers), e.reviewed(), e.reviewed_by())
 
 
 def _load_appointment(path: Path) -> AppointmentQuestions:
@@ -462,16 +527,22 @@ def _load_appointment(path: Path) -> AppointmentQuestions:
     return _appointment_questions(path, raw, e.reviewed(), e.reviewed_by(), raw.get("caregiver"))
 
 
-def _appointment_questions(path: Path, raw: Any, reviewed: datetime.date, reviewed_by: str,
-                           caregiver: Any = None) -> AppointmentQuestions:
+def _appointment_questions(
+    path: Path, raw: Any, reviewed: datetime.date, reviewed_by: str, caregiver: Any = None
+) -> AppointmentQuestions:
     e = _Entry(path, "appointment", raw, {})
     topics = raw.get("topics") or {}
     if not isinstance(topics, dict) or not all(isinstance(v, str) and v.strip() for v in topics.values()):
         raise e.fail("'topics' must map topic intents to questions")
     return AppointmentQuestions(
-        intro=e.text("intro"), general=e.texts("general", required=True), topics=dict(topics),
-        topic_default=e.text("topic_default"), medication=e.text("medication"), checklist=e.text("checklist"),
-        reviewed=reviewed, reviewed_by=reviewed_by,
+        intro=e.text("intro"),
+        general=e.texts("general", required=True),
+        topics=dict(topics),
+        topic_default=e.text("topic_default"),
+        medication=e.text("medication"),
+        checklist=e.text("checklist"),
+        reviewed=reviewed,
+        reviewed_by=reviewed_by,
         caregiver=_appointment_questions(path, caregiver, reviewed, reviewed_by) if caregiver else None,
     )
 
@@ -480,8 +551,17 @@ def load_knowledge_base(directory: Optional[Path] = None, environ: Optional[Mapp
     """Read and validate every knowledge file; raise KnowledgeBaseError on the first problem.
     `environ` (default os.environ) holds the clinic's CLINIC_* overrides."""
     d = knowledge_dir(directory)
-    for name in ("sources.yml", "medications.yml", "red_flags.yml", "answer_frame.yml",
-                 "bone_health_checklist.yml", "appointment_questions.yml", "routing.yml", "clinic.yml", "lexicons.yml"):
+    for name in (
+        "sources.yml",
+        "medications.yml",
+        "red_flags.yml",
+        "answer_frame.yml",
+        "bone_health_checklist.yml",
+        "appointment_questions.yml",
+        "routing.yml",
+        "clinic.yml",
+        "lexicons.yml",
+    ):
         if not (d / name).is_file():
             raise KnowledgeBaseError(d / name, "", "file is missing")
     sources = _load_sources(d / "sources.yml")
@@ -496,8 +576,19 @@ def load_knowledge_base(directory: Optional[Path] = None, environ: Optional[Mapp
     if unknown:
         raise KnowledgeBaseError(d / "appointment_questions.yml", "topics", f"unknown topics {unknown}")
     routing = load_routing(d / "routing.yml", topics, classes)
-    return KnowledgeBase(sources, topics, classes, meds, red_flags, frame, checklist, appointment, routing,
-                         load_clinic(d, environ), load_lexicons(d / "lexicons.yml"))
+    return KnowledgeBase(
+        sources,
+        topics,
+        classes,
+        meds,
+        red_flags,
+        frame,
+        checklist,
+        appointment,
+        routing,
+        load_clinic(d, environ),
+        load_lexicons(d / "lexicons.yml"),
+    )
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,5 +1,6 @@
 """Where the knowledge files are and how each is read: the knowledge base's loader
 (assistant/knowledge.py) and its parts (routing.py, clinic.py, lexicons.py) share these."""
+
 import os
 from pathlib import Path
 from typing import Any, Dict, Optional

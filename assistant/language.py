@@ -4,6 +4,7 @@ No network service and no model: a message is non-English when most of its lette
 non-Latin script, or when it has clearly more function words of another common language than
 of English. Short or mixed messages count as English, so a typo never earns a language notice.
 """
+
 import functools
 import re
 import unicodedata

@@ -9,6 +9,7 @@ first use, from the knowledge base this process loaded (`knowledge_base().lexico
 importing a rule module reads no file. The notation of a word (`vaccin*`, `pill(s)`, spaces)
 is described at the top of lexicons.yml.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ class Lexicons:
 
 
 def word_pattern(word: str) -> str:
-    """"pill(s)" -> pills?, "vaccin*" -> vaccin\\w*, "units of" -> units\\s+of."""
+    """ "pill(s)" -> pills?, "vaccin*" -> vaccin\\w*, "units of" -> units\\s+of."""
     return r"\s+".join(_part_pattern(part) for part in word.split())
 
 
@@ -75,8 +76,12 @@ def _lexicons() -> Lexicons:
 class lexicon_pattern:  # noqa: N801 (used like re.compile)
     """A regular expression whose `{name}` parts are word lists, compiled on first use."""
 
-    def __init__(self, template: str, flags: Union[int, re.RegexFlag] = re.IGNORECASE,
-                 lexicons: Callable[[], Lexicons] = _lexicons) -> None:
+    def __init__(
+        self,
+        template: str,
+        flags: Union[int, re.RegexFlag] = re.IGNORECASE,
+        lexicons: Callable[[], Lexicons] = _lexicons,
+    ) -> None:
         self.template, self.flags, self._lexicons = template, flags, lexicons
         self._compiled: Optional[Pattern[str]] = None
 

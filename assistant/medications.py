@@ -1,4 +1,5 @@
 """Find medicine names and class words in a message, using the catalog's names only."""
+
 import functools
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
@@ -38,18 +39,21 @@ class MedicationFinder:
         doc = make_doc(text)
         exact = self._exact(doc, as_spans=True)
         taken = {i for span in exact for i in range(span.start, span.end)}
-        typos = [s for s in self._fuzzy(doc, as_spans=True)
-                 if not taken.intersection(range(s.start, s.end))]
+        typos = [s for s in self._fuzzy(doc, as_spans=True) if not taken.intersection(range(s.start, s.end))]
         mentions = []
         # Longest match wins where names overlap ("simponi aria" over "simponi").
         for span in filter_spans(exact + typos):
             label = span.label_
             is_class = label.startswith(CLASS_PREFIX)
-            mentions.append(Mention(
-                entity="drug_class" if is_class else "medication",
-                value=label[len(CLASS_PREFIX):] if is_class else label,
-                start=span.start_char, end=span.end_char, text=span.text,
-            ))
+            mentions.append(
+                Mention(
+                    entity="drug_class" if is_class else "medication",
+                    value=label[len(CLASS_PREFIX) :] if is_class else label,
+                    start=span.start_char,
+                    end=span.end_char,
+                    text=span.text,
+                )
+            )
         return tuple(mentions)
 
     def first_medication(self, text: str) -> Optional[str]:

@@ -3,6 +3,7 @@
 Medicine names and red-flag phrases are written once, as text, in `data/knowledge/`; both
 recognisers build their patterns here, so typo tolerance works the same everywhere.
 """
+
 import functools
 from typing import Any, Dict, FrozenSet, Iterable, List, Tuple
 
@@ -50,8 +51,11 @@ def token_pattern(phrase: str, fuzzy: bool = True, known: Iterable[str] = ()) ->
         if not edits:
             pattern.append({"LOWER": token.text})
             continue
-        others = sorted(w for w in known if w != token.text and abs(len(w) - len(token.text)) <= edits
-                        and edit_distance(w, token.text) <= edits)
+        others = sorted(
+            w
+            for w in known
+            if w != token.text and abs(len(w) - len(token.text)) <= edits and edit_distance(w, token.text) <= edits
+        )
         match: Dict[str, Any] = {f"FUZZY{edits}": token.text}
         if others:
             match["NOT_IN"] = others

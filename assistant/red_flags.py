@@ -1,4 +1,5 @@
 """Rule-based red-flag detection: fixed patterns from red_flags.yml, never a model's guess."""
+
 import functools
 import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
@@ -20,9 +21,10 @@ _NAMED_READING = re.compile(r"(?:fever|temp|temperature)\W*(?:\w+\W+)?$", re.IGN
 def whole_degrees(text: str) -> str:
     """Readings to whole degrees; a bare fever-range reading ("38.4 this morning") reads as a
     temperature ("temp 38")."""
+
     def whole(m: re.Match) -> str:
         degrees = int(m.group(1))
-        bare = not _NAMED_READING.search(text[max(0, m.start() - 25):m.start()])
+        bare = not _NAMED_READING.search(text[max(0, m.start() - 25) : m.start()])
         return f"temp {degrees}" if bare and (37 <= degrees <= 42 or 99 <= degrees <= 107) else m.group(1)
 
     return _READING.sub(whole, text)
@@ -67,12 +69,15 @@ _GENERAL_START = re.compile(rf"^\W*(?:(?:hi|hello|hey|dear \w+|quick question|qu
 _ABOUT_THE_STORY = re.compile(
     r"^\W*(?:(?:is|could|can|would|might|does|will|should) (?:this|that|these|those)\b|"
     r"is it (?!(?:\w+ )?(?:to|for|that)\b))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Hearsay and conditionals tell nobody's symptom: "I've read stories of people taking it daily",
 # "someone in a group said her husband got sepsis", "if I get a fever out there, what do I do?".
 _NOT_TOLD = re.compile(
     r"^\W*if\b|\b(?:i(?:'ve| have)? (?:read|heard|seen)|someone (?:in|on|said|told)|people (?:say|said|told)|"
-    r"(?:stories|posts|threads) (?:of|about|from))\b", re.IGNORECASE)
+    r"(?:stories|posts|threads) (?:of|about|from))\b",
+    re.IGNORECASE,
+)
 _GENERAL_ANYWHERE = re.compile(r"\b(?:is it true|what are the (?:warning )?signs)\b", re.IGNORECASE)
 # "What if": whoever it would happen to, it is not happening.
 _WHAT_IF = re.compile(
@@ -81,7 +86,9 @@ _WHAT_IF = re.compile(
     r"(?:meant to |supposed to )?(?:know|tell) (?:if|when|whether)|when should (?:i|we|you|someone|people)|"
     r"in case|if (?:\w+ )?ever|"
     # Watching for a symptom is waiting for it: "what signs should we look out for in my sister?"
-    r"(?:look|looking|watch|watching) (?:out )?for|keep an eye out for)\b", re.IGNORECASE)
+    r"(?:look|looking|watch|watching) (?:out )?for|keep an eye out for)\b",
+    re.IGNORECASE,
+)
 _SOMEONE = lexicon_pattern(r"\b(?:{personal_pronouns}|{relations})\b")
 _NOW = lexicon_pattern(
     r"\b(?:{happening_now}|"
@@ -92,29 +99,34 @@ _NOW = lexicon_pattern(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+ ?(?:am|pm|o'?clock)|"
     r"(?:the|my|his|her) (?:fall|injection|jab|infusion|accident|first dose|last dose))|"
     # "it just started hurting" is now; "he has just started Rinvoq" is a medicine.
-    r"just started(?= to\b| (?!taking|using|having)\w+ing\b|\s*[.,!?]|$))\b")
+    r"just started(?= to\b| (?!taking|using|having)\w+ing\b|\s*[.,!?]|$))\b"
+)
 # A past event told as background, dated: "fractured his neck at 68", "years ago", "back in
 # 2019". An age, not a clock time ("collapsed at 10"): 25 and over, not followed by minutes.
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-_PAST_EVENT = (r"(?:years|months|winters|summers) (?:ago|back)|"
-               rf"{{past_events}}|last {_MONTH}|in (?:19|20)\d\d|"
-               r"in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)|"
-               r"at (?:the age of )?(?:2[5-9]|[3-9]\d)\b(?![:.]\d)|when (?:i|he|she|we|they) (?:was|were)")
+_PAST_EVENT = (
+    r"(?:years|months|winters|summers) (?:ago|back)|"
+    rf"{{past_events}}|last {_MONTH}|in (?:19|20)\d\d|"
+    r"in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)|"
+    r"at (?:the age of )?(?:2[5-9]|[3-9]\d)\b(?![:.]\d)|when (?:i|he|she|we|they) (?:was|were)"
+)
 _DATED_PAST = lexicon_pattern(rf"\b(?:{_PAST_EVENT})\b")
 _LONG_STANDING = lexicon_pattern(
-    r"\b(?:{long_standing}|for \d+ (?:months|years|weeks)|at (?:the age of )?\d\d\b|"
-    + _PAST_EVENT + r")\b")
+    r"\b(?:{long_standing}|for \d+ (?:months|years|weeks)|at (?:the age of )?\d\d\b|" + _PAST_EVENT + r")\b"
+)
 _NOT_HAPPENING = re.compile(
     r"\b(?:i (?:don't|do not|dont) have (?:it|that|this|any)|(?:i'm|im|i am) (?:ok|okay|fine)|"
     r"just (?:want|wondering|curious|asking)|for the future|no (?:pain|symptoms?) (?:today|now|at the moment)|"
     r"nothing (?:sudden|new)|not (?:sudden|new))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _asks_in_general(sentence: str) -> bool:
     """A question about people in general: "can a fall break your neck?", "is it true...?"."""
     asks = bool(_GENERAL_ANYWHERE.search(sentence)) or (
-        sentence.endswith("?") and bool(_GENERAL_START.search(sentence)) and not _ABOUT_THE_STORY.search(sentence))
+        sentence.endswith("?") and bool(_GENERAL_START.search(sentence)) and not _ABOUT_THE_STORY.search(sentence)
+    )
     return asks and not _SOMEONE.search(sentence)
 
 
@@ -173,13 +185,16 @@ class RedFlagDetector:
         for label, phrase in phrases:
             self._phrases.setdefault(label, []).append(phrase.lower())
         self._words: Dict[str, FrozenSet[str]] = {
-            label: frozenset(t.lower_ for p in group for t in make_doc(p)) for label, group in self._phrases.items()}
+            label: frozenset(t.lower_ for p in group for t in make_doc(p)) for label, group in self._phrases.items()
+        }
         english_words()
         # Groups that only name medicines: "I'm on Humira" tells no symptom.
         names = {n.lower() for m in kb.medications.values() for n in m.names} | {
-            w for c in kb.drug_classes.values() for w in c.words}
-        self._medicine_groups = frozenset(label for label, words in self._words.items()
-                                          if all(w in names for w in self._phrases[label]))
+            w for c in kb.drug_classes.values() for w in c.words
+        }
+        self._medicine_groups = frozenset(
+            label for label, words in self._words.items() if all(w in names for w in self._phrases[label])
+        )
         # `urgent` and the rules ask about the same message one after the other.
         self._hits = functools.lru_cache(maxsize=64)(self._match)
 
@@ -221,8 +236,9 @@ class RedFlagDetector:
         # a fall break your neck? my grandad fell off a ladder"). Background never does.
         told_text = " ".join(told)
         whole = set(self.find(told_text, earlier_medicines)) if told else set()
-        symptoms = {hit.split("|")[0] for hit in self._hits(told_text) if hit not in self._medicine_groups} \
-            if told else set()
+        symptoms = (
+            {hit.split("|")[0] for hit in self._hits(told_text) if hit not in self._medicine_groups} if told else set()
+        )
         with_questions = set(self.find(" ".join(told + general), earlier_medicines)) if told and general else set()
         return [f for f in found if f in ALWAYS_URGENT or f in whole or (f in symptoms and f in with_questions)]
 
@@ -239,8 +255,9 @@ class RedFlagDetector:
         for flag in self._flags.values():
             for t, trigger in enumerate(flag.triggers):
                 missing = [g for g in range(len(trigger)) if f"{flag.id}|{t}|{g}" not in hits]
-                if not missing or (context and len(missing) < len(trigger)
-                                   and all(context & set(trigger[g]) for g in missing)):
+                if not missing or (
+                    context and len(missing) < len(trigger) and all(context & set(trigger[g]) for g in missing)
+                ):
                     found.append(flag.id)
                     break
         return found

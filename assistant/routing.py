@@ -7,6 +7,7 @@ Every name must be a topic in the knowledge base (or, for class_topics' keys, a 
 a wrong one stops start-up like any other broken knowledge file, naming the entry. The
 knowledge base's loader reads it (`knowledge_base().routing`).
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Dict
@@ -42,8 +43,10 @@ def load_routing(path: Path, topics: Collection[str], drug_classes: Collection[s
         entry = f"follow_ups.{prefix}"
         if not any(t.startswith(prefix) for t in topics):
             raise KnowledgeBaseError(path, entry, f"no topic starts with '{prefix}'")
-        follow_ups[prefix] = {topic(entry, general): topic(entry, specific)
-                              for general, specific in _mapping(path, entry, mapping).items()}
+        follow_ups[prefix] = {
+            topic(entry, general): topic(entry, specific)
+            for general, specific in _mapping(path, entry, mapping).items()
+        }
     class_topics = {}
     for class_id, name in _mapping(path, "class_topics", data.get("class_topics")).items():
         if class_id not in drug_classes:

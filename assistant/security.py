@@ -5,6 +5,7 @@ one person or one client may write, and how ids are kept out of logs.
 The Rasa-facing layers (channels/, rasa_extensions/) call these; tests/unit/test_security.py
 and tests/security/ check them, the latter through the real servers and the proxy.
 """
+
 import hashlib
 import hmac
 import ipaddress
@@ -34,8 +35,10 @@ MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
 ALLOW_TEST_SENDER_IDS = "ALLOW_TEST_SENDER_IDS"  # any valid id, from a direct loopback client only
 FORWARDED_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
 
-RATE_LIMITED_TEXT = ("You're sending messages faster than I can read them. Please wait a few "
-                     "seconds and try again. In an emergency, call your local emergency number.")
+RATE_LIMITED_TEXT = (
+    "You're sending messages faster than I can read them. Please wait a few "
+    "seconds and try again. In an emergency, call your local emergency number."
+)
 
 
 def env_flag(name: str, environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -48,8 +51,12 @@ def is_widget_sender_id(value: Any) -> bool:
 
 def is_valid_sender_id(value: Any) -> bool:
     """A conversation id the tracker store can keep: 1 to 255 characters, no control ones."""
-    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_CHARS
-            and not any(unicodedata.category(c) == "Cc" for c in value))
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and len(value) <= MAX_SENDER_CHARS
+        and not any(unicodedata.category(c) == "Cc" for c in value)
+    )
 
 
 def is_loopback(address: Optional[str]) -> bool:
@@ -105,8 +112,9 @@ class BodyError(ValueError):
     """What is wrong with a request body, in words for the client (a 400)."""
 
 
-def read_body(raw: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False,
-              example: str = "") -> Dict[str, Any]:
+def read_body(
+    raw: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False, example: str = ""
+) -> Dict[str, Any]:
     """The one body check of every door that reads JSON (the REST channel, the HTTP API): the
     request's bytes as JSON, bounded in depth, then `check_body`. Raises BodyError."""
     try:
@@ -116,8 +124,9 @@ def read_body(raw: Any, required: Sequence[str] = (), optional: Sequence[str] = 
     return check_body(body, required, optional, metadata, example)
 
 
-def check_body(body: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False,
-               example: str = "") -> Dict[str, Any]:
+def check_body(
+    body: Any, required: Sequence[str] = (), optional: Sequence[str] = (), metadata: bool = False, example: str = ""
+) -> Dict[str, Any]:
     """A parsed body (or socket.io event data): an object whose `required` fields are strings,
     whose `optional` ones are strings when given, and whose "metadata" (when `metadata`) is
     small. Raises BodyError."""

@@ -9,6 +9,7 @@ products. Two runners of the same weights and tokenizer:
 - `OnnxEncoder`: the int8 ONNX graph (scripts/build_onnx_encoder.py) that serves, a few
   milliseconds per message on one core.
 """
+
 import json
 import math
 from pathlib import Path
@@ -71,7 +72,8 @@ class TransformerEncoder:
         self.w: Dict[str, np.ndarray] = {
             # Linear layers stored transposed once, so every product is x @ W.
             k: (v.T.copy() if k.endswith(("dense.weight", "query.weight", "key.weight", "value.weight")) else v)
-            for k, v in w.items() if k != "embeddings.position_ids"
+            for k, v in w.items()
+            if k != "embeddings.position_ids"
         }
         self.tokenizer = load_tokenizer(model_dir / "tokenizer.json")
 
@@ -82,9 +84,11 @@ class TransformerEncoder:
         """Vectors for a batch of equal-length piece-id rows ([CLS] ... [SEP] included)."""
         w = self.w
         batch, n = ids.shape
-        x = (w["embeddings.word_embeddings.weight"][ids]
-             + w["embeddings.position_embeddings.weight"][:n]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:n]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         head_dim = self.dim // self.heads
 
@@ -93,8 +97,10 @@ class TransformerEncoder:
 
         for i in range(self.layers):
             p = f"encoder.layer.{i}.attention."
-            q, k, v = (split_heads(x @ w[p + f"self.{name}.weight"] + w[p + f"self.{name}.bias"])
-                       for name in ("query", "key", "value"))
+            q, k, v = (
+                split_heads(x @ w[p + f"self.{name}.weight"] + w[p + f"self.{name}.bias"])
+                for name in ("query", "key", "value")
+            )
             scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(head_dim)
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             attention = (scores / scores.sum(-1, keepdims=True)) @ v

@@ -5,6 +5,7 @@ line break: "7.5 mg", "e.g.," and "..." inside a word end none. In the assistant
 texts (`prose=True`) the next sentence also starts with a capital, a digit, a quote or a
 bracket, so "(e.g. naproxen)" stays whole; people often start their sentences in lower case.
 """
+
 import re
 from typing import List, Tuple
 

@@ -3,6 +3,7 @@
 The same dose pattern finds a dose inside a user's question (so the answer can say it will
 not judge it) and, in the tests, proves no text the assistant can send contains one.
 """
+
 import re
 from typing import Iterable, List, Optional
 
@@ -16,9 +17,7 @@ _UNIT = (
     r"units?|iu|doses?|injections?|shots?|puffs?)"
 )
 _FREQUENCY = r"(?:times?|x)\s*(?:a|an|per|every|each)?\s*(?:day|daily|week|weekly|month|night)"
-DOSE_PATTERN = re.compile(
-    rf"\b{_NUMBER}\s*(?:-\s*)?(?:{_UNIT}\b|{_FREQUENCY}\b)|\b\d+\s*(?:mg|mcg|ml)", re.IGNORECASE
-)
+DOSE_PATTERN = re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:{_UNIT}\b|{_FREQUENCY}\b)|\b\d+\s*(?:mg|mcg|ml)", re.IGNORECASE)
 
 # Advice to stop or change a medicine, as it would be phrased affirmatively, or passively
 # ("a biologic is usually paused", "it should be stopped", "a dose can be skipped"): the passive
@@ -31,7 +30,8 @@ _CHANGE_ADVICE = lexicon_pattern(
     r"|\b(?:stop|skip|pause|double)\s+(?:taking\s+)?(?:your|the|their|his|her)\s+(?:medicine|medication|dose|tablets|pills|injection)\b"
     r"|\b(?:is|are|was|were|be|been|being|gets|get|got)\s+"
     r"(?:usually\s+|often\s+|normally\s+|generally\s+|typically\s+|sometimes\s+|simply\s+|just\s+|safely\s+|then\s+)?"
-    r"{change_advice_participles}\b")
+    r"{change_advice_participles}\b"
+)
 _NEGATION = re.compile(r"\b(?:not|never|don't|do not|doesn't|can't|cannot|won't|no)\b[^.]{0,40}$", re.IGNORECASE)
 
 
@@ -77,14 +77,16 @@ _OBJECT_START = r"^\s*(?:the\s+|my\s+|his\s+|her\s+|it\s+|this\s+|that\s+|as\s+)
 _DISEASE_AFTER_VERB = lexicon_pattern(_OBJECT_START + r"{disease_objects}\b")
 # "Switch me to a biosimilar": the biosimilar topic, whose answer says the team decides.
 _BIOSIMILAR_AFTER_VERB = lexicon_pattern(
-    _OBJECT_START + r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?{biosimilar_words}\b")
+    _OBJECT_START + r"(?:me\s+)?(?:to|from)\s+(?:a\s+|the\s+)?{biosimilar_words}\b"
+)
 # "Should I skip my flu shot?", "is Shingrix OK on Humira?": a vaccine is not an AS medicine, and
 # skipping or timing one is the vaccines topic (whose answer says to ask the team), not a request
 # to change a medicine.
 _VACCINE = lexicon_pattern(r"\b{vaccine_words}\b")
 _VACCINE_AFTER_VERB = lexicon_pattern(
     r"^\s*(?:the\s+|my\s+|his\s+|her\s+|our\s+|this\s+|that\s+|a\s+|getting\s+|having\s+)?(?:\w+\s+)?"
-    r"\b{vaccine_words}\b")
+    r"\b{vaccine_words}\b"
+)
 # "20mg" is one word: the amount is matched with its number, as people type it.
 _DOSE_QUESTION = lexicon_pattern(r"\b(?:{dose_words}|\d*\s*mg)\b")
 # "How much can I drink on methotrexate?" is the alcohol topic, with its own no-number answer.
@@ -108,28 +110,33 @@ def names_a_vaccine(text: str) -> bool:
 
 def _asks_to_change(text: str) -> bool:
     for match in _CHANGE_QUESTION.finditer(text):
-        rest = text[match.end():]
-        if not (_DISEASE_AFTER_VERB.search(rest) or _BIOSIMILAR_AFTER_VERB.search(rest)
-                or _VACCINE_AFTER_VERB.search(rest)):
+        rest = text[match.end() :]
+        if not (
+            _DISEASE_AFTER_VERB.search(rest) or _BIOSIMILAR_AFTER_VERB.search(rest) or _VACCINE_AFTER_VERB.search(rest)
+        ):
             return True
     return False
 
 
 def asks_to_stop_the_disease(text: str) -> bool:
-    """"Is there a way to stop the fusion?", "how do I stop it getting worse?": every change word
+    """ "Is there a way to stop the fusion?", "how do I stop it getting worse?": every change word
     (stop, skip, switch...) is followed by the disease and no medicine is named, so nothing asks
     to change a medicine."""
     text = text or ""
     changes = list(_CHANGE_QUESTION.finditer(text))
-    return (bool(changes) and not _MEDICINE_WORDS.search(text)
-            and all(_DISEASE_AFTER_VERB.search(text[m.end():]) for m in changes))
+    return (
+        bool(changes)
+        and not _MEDICINE_WORDS.search(text)
+        and all(_DISEASE_AFTER_VERB.search(text[m.end() :]) for m in changes)
+    )
 
 
 # "How much prednisone for a flare?", "how many mg of naproxen": the amount asked about is the
 # medicine's own. "How many people on Humira", "how much does Taltz cost" ask no amount of it.
 _AMOUNT_OF = re.compile(
     r"\bhow (?:much|many)\s+(?:(?:mg|milligrams?|units?)\s+)?(?:of\s+)?(?:my\s+|his\s+|her\s+|the\s+|this\s+)?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _COST = lexicon_pattern(r"\b{cost_words}\b")
 
 
@@ -145,7 +152,7 @@ def asks_amount_of_medicine(text: str, medicine_starts: Iterable[int] = ()) -> b
 
 
 def medicine_question_intent(text: str, names_a_medicine: bool) -> Optional[str]:
-    """"ask_stop_medication" or "ask_dosage" when the text asks to change or dose a medicine."""
+    """ "ask_stop_medication" or "ask_dosage" when the text asks to change or dose a medicine."""
     if not (names_a_medicine or _MEDICINE_WORDS.search(text)):
         return None
     if not _ASKS_TO_DO.search(text):

@@ -14,6 +14,7 @@ every run. Plain numpy and scikit-learn, no Rasa: components/topic_classifier.py
 Stored as plain arrays and JSON (vocabularies, idf weights, coefficients), never a pickle, so
 loading a model runs no code from it.
 """
+
 import json
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -31,9 +32,12 @@ Encoder = Callable[[str], np.ndarray]
 def _vectorizers():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return (TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=CHAR_MIN_DF,
-                            dtype=np.float32))
+    return (
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=CHAR_MIN_DF, dtype=np.float32
+        ),
+    )
 
 
 def _restore(vectorizer, vocabulary: Dict[str, int], idf: np.ndarray):
@@ -81,8 +85,9 @@ class TopicModel:
         return any(term in vocabulary for term in self.words.build_analyzer()(text))
 
     # -- training and prediction ------------------------------------------------------------
-    def fit(self, texts: Sequence[str], intents: Sequence[str], meaning: Optional[np.ndarray] = None,
-            c: float = 10.0) -> "TopicModel":
+    def fit(
+        self, texts: Sequence[str], intents: Sequence[str], meaning: Optional[np.ndarray] = None, c: float = 10.0
+    ) -> "TopicModel":
         from sklearn.linear_model import LogisticRegression
 
         if self.use_words:
@@ -120,13 +125,27 @@ class TopicModel:
     def save(self, directory: Path) -> None:
         if self.weights is None or self.bias is None:
             raise ValueError("TopicModel: nothing to save before training.")
-        np.savez(directory / "topic_model.npz", weights=self.weights, bias=self.bias,
-                 word_idf=getattr(self.words, "idf_", np.zeros(0)), char_idf=getattr(self.chars, "idf_", np.zeros(0)))
-        vocabularies = {"words": {k: int(v) for k, v in getattr(self.words, "vocabulary_", {}).items()},
-                        "chars": {k: int(v) for k, v in getattr(self.chars, "vocabulary_", {}).items()}}
-        (directory / "topic_model.json").write_text(json.dumps(
-            {"labels": self.labels, "use_words": self.use_words, "use_meaning": self.use_meaning,
-             "vocabularies": vocabularies}))
+        np.savez(
+            directory / "topic_model.npz",
+            weights=self.weights,
+            bias=self.bias,
+            word_idf=getattr(self.words, "idf_", np.zeros(0)),
+            char_idf=getattr(self.chars, "idf_", np.zeros(0)),
+        )
+        vocabularies = {
+            "words": {k: int(v) for k, v in getattr(self.words, "vocabulary_", {}).items()},
+            "chars": {k: int(v) for k, v in getattr(self.chars, "vocabulary_", {}).items()},
+        }
+        (directory / "topic_model.json").write_text(
+            json.dumps(
+                {
+                    "labels": self.labels,
+                    "use_words": self.use_words,
+                    "use_meaning": self.use_meaning,
+                    "vocabularies": vocabularies,
+                }
+            )
+        )
 
     @classmethod
     def load(cls, directory: Path, encoder: Optional[Encoder]) -> "TopicModel":

@@ -4,6 +4,7 @@ It holds only what the person said or chose here (the topics answered, the medic
 named, their checklist answers) and the questions those suggest; nothing about them from
 anywhere else, no score and no advice.
 """
+
 from typing import Dict, Iterable, List, Optional
 
 from assistant.appointment import conversation_questions

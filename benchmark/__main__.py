@@ -8,6 +8,7 @@
 
 `url` asks the Rasa HTTP API for the topic only when RASA_API_TOKEN is set.
 """
+
 import argparse
 import json
 import os
@@ -52,9 +53,11 @@ def _print_overall(report: scoring.Report) -> None:
 def ask_bot(url: str, items: Sequence[Item], token: Optional[str]) -> tuple:
     """(answers, notes) from a REST bot; the greeting, if any, is taken out and noted."""
     bot = clients.RestBot(url, token)
-    print(f"asking {url} {len(items)} questions, one new conversation each"
-          + (" (topics from /model/parse)" if token else " (no RASA_API_TOKEN: answer checks only)"),
-          file=sys.stderr)
+    print(
+        f"asking {url} {len(items)} questions, one new conversation each"
+        + (" (topics from /model/parse)" if token else " (no RASA_API_TOKEN: answer checks only)"),
+        file=sys.stderr,
+    )
     records = bot.ask(items, _progress)
     greeting = clients.greeting(records)
     notes = []
@@ -67,8 +70,10 @@ def ask_bot(url: str, items: Sequence[Item], token: Optional[str]) -> tuple:
 
 def cmd_questions(args) -> int:
     items = load_items()
-    lines = [json.dumps({"id": i.id, "text": i.text, "kind": i.kind, "collection": i.collection},
-                        ensure_ascii=False) for i in items]
+    lines = [
+        json.dumps({"id": i.id, "text": i.text, "kind": i.kind, "collection": i.collection}, ensure_ascii=False)
+        for i in items
+    ]
     text = "\n".join(lines) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
@@ -130,11 +135,15 @@ def cmd_publish(args) -> int:
             answers, notes = ask_bot(servers.url, items, token)
     assistant = scoring.report("this assistant", items, scoring.score_all(items, {a["id"]: a for a in answers}))
     trained = datetime.fromtimestamp(MODEL.stat().st_mtime, timezone.utc)
-    notes.append(f"Model: {MODEL.relative_to(ROOT)} (file dated {trained:%Y-%m-%d %H:%M UTC}), "
-                 "served by devtools/servers.py as the tests serve it; topics from the HTTP API's /model/parse.")
+    notes.append(
+        f"Model: {MODEL.relative_to(ROOT)} (file dated {trained:%Y-%m-%d %H:%M UTC}), "
+        "served by devtools/servers.py as the tests serve it; topics from the HTTP API's /model/parse."
+    )
     print("training the baselines (scripts/nlu_baselines.py)", file=sys.stderr)
-    baselines = [scoring.report(name, items, scoring.score_topics(items, topics))
-                 for name, topics in baseline_topics(items).items()]
+    baselines = [
+        scoring.report(name, items, scoring.score_topics(items, topics))
+        for name, topics in baseline_topics(items).items()
+    ]
     markdown = page.results_page(items, assistant, baselines, _meta("make benchmark", notes))
     Path(args.page).write_text(markdown, encoding="utf-8")
     print(f"wrote {args.page}", file=sys.stderr)
@@ -144,8 +153,9 @@ def cmd_publish(args) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmark", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmark", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     questions = commands.add_parser("questions", help="write the questions with their ids (JSONL)")
@@ -162,8 +172,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     url.add_argument("url", help="the bot's base URL, e.g. http://localhost:5005")
     url.add_argument("--name", help="the system's name in the report (default: the URL)")
     url.add_argument("--limit", type=int, default=0, help="only the first N questions (a quick try)")
-    url.add_argument("--out", default=str(DEFAULT_OUT / "url"),
-                     help="where answers.jsonl, report.md and scores.json go")
+    url.add_argument(
+        "--out", default=str(DEFAULT_OUT / "url"), help="where answers.jsonl, report.md and scores.json go"
+    )
     url.set_defaults(run=cmd_url)
 
     publish = commands.add_parser("publish", help="serve this assistant, score it and the baselines")

@@ -4,6 +4,7 @@ They are the ones the served pipeline must beat (scripts/nlu_baselines.py: TF-ID
 MiniLM + LR, MiniLM + TF-IDF + LR), trained afresh on the project's training examples. They
 give a topic, not an answer, so only the topic figures apply to them.
 """
+
 from typing import Dict, List, Sequence
 
 from benchmark.dataset import Item

@@ -4,6 +4,7 @@ Both give the same records, one per question: {"id", "answer", "topic"} ("topic"
 bot reports one). A run against a URL writes them as an answers file, so it can be scored again
 with `python -m benchmark answers`.
 """
+
 import json
 import time
 import uuid
@@ -60,11 +61,13 @@ class RestBot:
             except requests.RequestException as error:
                 raise BotError(f"could not reach {self.url}{path}: {error}") from error
             if response.status_code == 429 and attempt < self.retries:  # rate limited: wait and retry
-                time.sleep(_retry_after(response.headers.get("Retry-After"), min(2 ** attempt, 30)))
+                time.sleep(_retry_after(response.headers.get("Retry-After"), min(2**attempt, 30)))
                 continue
             if response.status_code in (401, 403) and path == "/model/parse":
-                raise BotError(f"{self.url}/model/parse refused the API token (HTTP {response.status_code}): "
-                               "check RASA_API_TOKEN, or unset it to score the answers only")
+                raise BotError(
+                    f"{self.url}/model/parse refused the API token (HTTP {response.status_code}): "
+                    "check RASA_API_TOKEN, or unset it to score the answers only"
+                )
             if response.status_code >= 400:
                 raise BotError(f"{self.url}{path} answered HTTP {response.status_code}: {response.text[:200]}")
             try:
@@ -77,8 +80,14 @@ class RestBot:
         sender = new_sender_id()
         messages = self._post("/webhooks/rest/webhook", {"sender": sender, "message": text}) or []
         texts = [m["text"] for m in messages if isinstance(m, dict) and m.get("text")]
-        topic = next((m["custom"]["topic"] for m in messages if isinstance(m, dict)
-                      and isinstance(m.get("custom"), dict) and m["custom"].get("topic")), None)
+        topic = next(
+            (
+                m["custom"]["topic"]
+                for m in messages
+                if isinstance(m, dict) and isinstance(m.get("custom"), dict) and m["custom"].get("topic")
+            ),
+            None,
+        )
         return {"messages": texts, "topic": topic}
 
     def parse_topic(self, text: str) -> Optional[str]:

@@ -6,6 +6,7 @@ benchmark/data/safety_cases.yml. Ids are derived from the text, so they are the 
 machine and in every run: "rq-" or "sc-" and the first 10 hex digits of the SHA-1 of the text
 with its spaces collapsed.
 """
+
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,16 +45,37 @@ TOPIC_GROUPS: Dict[str, Tuple[str, ...]] = {
     "Bone health": ("ask_osteoporosis", "ask_bone_density", "check_osteoporosis_risk"),
     "Dose and stop requests": (DOSE, STOP),
     "Medicines and treatment": (
-        "ask_nsaid", "ask_dmards", "ask_biologic", "ask_jak_inhibitors", "ask_steroid_injections",
-        "ask_biosimilars", "ask_drug_", "ask_time_to_work", "ask_treatment_options",
-        "inform_current_medication", "ask_tapering", "ask_infections_vaccines"),
-    "About AS and its symptoms": (
-        "ask_as_", "ask_pain_types", "ask_symptom_link", "ask_flare", "ask_fatigue_sleep"),
+        "ask_nsaid",
+        "ask_dmards",
+        "ask_biologic",
+        "ask_jak_inhibitors",
+        "ask_steroid_injections",
+        "ask_biosimilars",
+        "ask_drug_",
+        "ask_time_to_work",
+        "ask_treatment_options",
+        "inform_current_medication",
+        "ask_tapering",
+        "ask_infections_vaccines",
+    ),
+    "About AS and its symptoms": ("ask_as_", "ask_pain_types", "ask_symptom_link", "ask_flare", "ask_fatigue_sleep"),
     "Living with AS": (
-        "ask_work_daily_life", "ask_diet", "ask_alcohol", "ask_smoking", "ask_physical_therapy",
-        "ask_mental_health", "ask_pregnancy", "ask_surgery"),
-    "Care and services": ("ask_rheumatologist", "ask_cost_access", "prepare_appointment", "request_visit_summary",
-                          "ask_contact_clinic"),
+        "ask_work_daily_life",
+        "ask_diet",
+        "ask_alcohol",
+        "ask_smoking",
+        "ask_physical_therapy",
+        "ask_mental_health",
+        "ask_pregnancy",
+        "ask_surgery",
+    ),
+    "Care and services": (
+        "ask_rheumatologist",
+        "ask_cost_access",
+        "prepare_appointment",
+        "request_visit_summary",
+        "ask_contact_clinic",
+    ),
     "Red flags": (RED_FLAG,),
     "Out of scope": OUT_OF_SCOPE,
 }
@@ -130,12 +152,20 @@ def real_questions(path: Path = REAL_QUESTIONS) -> List[Item]:
     for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]:
         voice = q.get("voice", "patient")
         kinds = [real_question_kind(q)] + _extra_kinds(q["text"], voice, bool(q.get("asking_about_symptom")))
-        items.append(Item(
-            id=question_id("rq", q["text"]), text=q["text"], collection="real questions", kinds=tuple(kinds),
-            intent=q["intent"], also_ok=tuple(q.get("also_ok") or ()),
-            facts=tuple(tuple(str(w) for w in group) for group in q.get("facts") or ()),
-            voice=voice, source=q.get("source", ""), part=q.get("part", "split"),
-        ))
+        items.append(
+            Item(
+                id=question_id("rq", q["text"]),
+                text=q["text"],
+                collection="real questions",
+                kinds=tuple(kinds),
+                intent=q["intent"],
+                also_ok=tuple(q.get("also_ok") or ()),
+                facts=tuple(tuple(str(w) for w in group) for group in q.get("facts") or ()),
+                voice=voice,
+                source=q.get("source", ""),
+                part=q.get("part", "split"),
+            )
+        )
     return items
 
 
@@ -154,10 +184,18 @@ def safety_cases(path: Path = SAFETY_CASES) -> List[Item]:
         kind, intent, also_ok = CASE_KINDS[case["kind"]]
         voice = case.get("voice", "patient")
         extra = [k for k in _extra_kinds(case["text"], voice, False) if k != kind]
-        items.append(Item(
-            id=question_id("sc", case["text"]), text=case["text"], collection="safety cases",
-            kinds=(kind, *extra), intent=intent, also_ok=also_ok, voice=voice, flag=case.get("flag", ""),
-        ))
+        items.append(
+            Item(
+                id=question_id("sc", case["text"]),
+                text=case["text"],
+                collection="safety cases",
+                kinds=(kind, *extra),
+                intent=intent,
+                also_ok=also_ok,
+                voice=voice,
+                flag=case.get("flag", ""),
+            )
+        )
     return items
 
 

@@ -1,4 +1,5 @@
 """The results page, in Markdown, from scored reports. Nothing on it is typed by hand."""
+
 import subprocess
 from collections import Counter
 from datetime import datetime, timezone
@@ -15,10 +16,16 @@ NOT_JUDGED = "not judged"
 
 def git_commit(root: Path = ROOT) -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         return commit + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -50,12 +57,17 @@ def data_section(items: Sequence[Item]) -> List[str]:
     rows.append(["**all**", "", *map(str, totals), str(len(items))])
     hosts = Counter((urlparse(i.source).hostname or "").removeprefix("www.") for i in items if i.source)
     top = ", ".join(f"{host} ({n})" for host, n in hosts.most_common(10))
-    return ["## The questions", "",
-            "A question counts under its main kind (fact, safety, red flag, out of scope, or symptom "
-            "question for the near misses) and, where it applies, also under long story and caregiver.", "",
-            *_table(["kind", "what it means", *collections, "all"], rows), "",
-            f"The real questions were reworded from public pages on {len(hosts)} hosts (each question's "
-            f"`source`); the most frequent: {top}."]
+    return [
+        "## The questions",
+        "",
+        "A question counts under its main kind (fact, safety, red flag, out of scope, or symptom "
+        "question for the near misses) and, where it applies, also under long story and caregiver.",
+        "",
+        *_table(["kind", "what it means", *collections, "all"], rows),
+        "",
+        f"The real questions were reworded from public pages on {len(hosts)} hosts (each question's "
+        f"`source`); the most frequent: {top}.",
+    ]
 
 
 def system_table(report: Report, metrics=METRICS) -> List[str]:
@@ -70,8 +82,10 @@ def system_table(report: Report, metrics=METRICS) -> List[str]:
 
 def topic_table(reports: Sequence[Report]) -> List[str]:
     groups = sorted({g for r in reports for g in r.by_topic_group})
-    rows = [[g, *(str(r.by_topic_group[g].rates["topic_ok"]) if g in r.by_topic_group else NOT_JUDGED
-                  for r in reports)] for g in groups]
+    rows = [
+        [g, *(str(r.by_topic_group[g].rates["topic_ok"]) if g in r.by_topic_group else NOT_JUDGED for r in reports)]
+        for g in groups
+    ]
     rows.append(["**overall**", *(str(r.overall.rates["topic_ok"]) for r in reports)])
     return _table(["topic group", *(r.name for r in reports)], rows)
 
@@ -83,9 +97,12 @@ def comparison_table(reports: Sequence[Report]) -> List[str]:
     rows = []
     for metric in TOPIC_METRICS:
         rows.append([labels[metric], *(str(r.overall.rates[metric]) for r in reports)])
-    rows.append(["Safety requests: dose or stop topic",
-                 *(str(r.by_kind["safety"].rates["topic_ok"]) if "safety" in r.by_kind else NOT_JUDGED
-                   for r in reports)])
+    rows.append(
+        [
+            "Safety requests: dose or stop topic",
+            *(str(r.by_kind["safety"].rates["topic_ok"]) if "safety" in r.by_kind else NOT_JUDGED for r in reports),
+        ]
+    )
     for metric in ("facts", "no_dose", "pointer"):
         rows.append([labels[metric], *(str(r.overall.rates[metric]) for r in reports)])
     return _table(["", *(r.name for r in reports)], rows)
@@ -98,8 +115,12 @@ def parts_table(items: Sequence[Item], reports: Sequence[Report]) -> List[str]:
     for part, label in (("split", "split part (seen by earlier work)"), ("new", "new part (unseen)")):
         keep = {i.id for i in items if i.collection == "real questions" and i.part == part}
         for metric, name in (("topic_ok", "topic right"), ("facts", "key facts present")):
-            rows.append([f"{label}: {name}",
-                         *(str(scoring.rate([s for s in r.scores if s.id in keep], metric)) for r in reports)])
+            rows.append(
+                [
+                    f"{label}: {name}",
+                    *(str(scoring.rate([s for s in r.scores if s.id in keep], metric)) for r in reports),
+                ]
+            )
     return _table(["", *(r.name for r in reports)], rows)
 
 
@@ -107,8 +128,9 @@ def red_flag_table(items: Sequence[Item], report: Report) -> List[str]:
     """Urgent advice per row of the red-flag table (the safety cases name their row)."""
     scores = {s.id: s for s in report.scores}
     flags = sorted({i.flag for i in items if i.flag})
-    rows = [[flag, str(scoring.rate([scores[i.id] for i in items if i.flag == flag], "urgent_advice"))]
-            for flag in flags]
+    rows = [
+        [flag, str(scoring.rate([scores[i.id] for i in items if i.flag == flag], "urgent_advice"))] for flag in flags
+    ]
     return _table(["red-flag row (safety cases)", "urgent advice given"], rows)
 
 

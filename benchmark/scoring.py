@@ -1,5 +1,6 @@
 """Answers scored per question, then summed per kind, per topic group and overall, each rate
 with its 95% Wilson score interval."""
+
 import math
 import statistics
 from dataclasses import dataclass
@@ -55,8 +56,13 @@ class Rate:
         if not self.n:
             return {"k": 0, "n": 0, "rate": None, "low": None, "high": None}
         low, high = self.interval
-        return {"k": self.k, "n": self.n, "rate": round(self.k / self.n, 4), "low": round(low, 4),
-                "high": round(high, 4)}
+        return {
+            "k": self.k,
+            "n": self.n,
+            "rate": round(self.k / self.n, 4),
+            "low": round(low, 4),
+            "high": round(high, 4),
+        }
 
     def __str__(self) -> str:
         if not self.n:
@@ -79,15 +85,21 @@ class Summary:
     median_words: Optional[float]
 
     def as_dict(self) -> Dict:
-        return {"count": self.count, "answered": self.answered, "median_grade": self.median_grade,
-                "median_words": self.median_words, **{m: r.as_dict() for m, r in self.rates.items()}}
+        return {
+            "count": self.count,
+            "answered": self.answered,
+            "median_grade": self.median_grade,
+            "median_words": self.median_words,
+            **{m: r.as_dict() for m, r in self.rates.items()},
+        }
 
 
 def summarize(scores: Sequence[AnswerScore]) -> Summary:
     grades = [s.grade for s in scores if s.grade is not None]
     words = [s.words for s in scores if s.answered]
     return Summary(
-        count=len(scores), answered=sum(1 for s in scores if s.answered),
+        count=len(scores),
+        answered=sum(1 for s in scores if s.answered),
         rates={metric: rate(scores, metric) for metric, _, _ in METRICS},
         median_grade=round(statistics.median(grades), 1) if grades else None,
         median_words=statistics.median(words) if words else None,
@@ -96,8 +108,10 @@ def summarize(scores: Sequence[AnswerScore]) -> Summary:
 
 def score_all(items: Sequence[Item], answers: Mapping[str, Dict]) -> List[AnswerScore]:
     """One score per question; a question without an answer is scored as unanswered."""
-    return [score_answer(item, (answers.get(item.id) or {}).get("answer"), (answers.get(item.id) or {}).get("topic"))
-            for item in items]
+    return [
+        score_answer(item, (answers.get(item.id) or {}).get("answer"), (answers.get(item.id) or {}).get("topic"))
+        for item in items
+    ]
 
 
 def score_topics(items: Sequence[Item], topics: Sequence[str]) -> List[AnswerScore]:
@@ -106,18 +120,34 @@ def score_topics(items: Sequence[Item], topics: Sequence[str]) -> List[AnswerSco
     scores = []
     for item, topic in zip(items, topics, strict=True):
         escalates = topic == RED_FLAG
-        scores.append(AnswerScore(
-            id=item.id, answered=False, words=0, facts=None, no_dose=None, no_stop_advice=None,
-            urgent_advice=escalates if item.urgent else None, urgent_last=None,
-            no_false_alarm=(not escalates) if not item.urgent else None, pointer=None, grade=None,
-            readable=None, did_you_mean=None, offers_other_topic=None, cant_help=None, topic=topic,
-            topic_ok=item.topic_ok(topic)))
+        scores.append(
+            AnswerScore(
+                id=item.id,
+                answered=False,
+                words=0,
+                facts=None,
+                no_dose=None,
+                no_stop_advice=None,
+                urgent_advice=escalates if item.urgent else None,
+                urgent_last=None,
+                no_false_alarm=(not escalates) if not item.urgent else None,
+                pointer=None,
+                grade=None,
+                readable=None,
+                did_you_mean=None,
+                offers_other_topic=None,
+                cant_help=None,
+                topic=topic,
+                topic_ok=item.topic_ok(topic),
+            )
+        )
     return scores
 
 
 @dataclass
 class Report:
     """Summaries of one system's scores: overall, per kind, per collection, per topic group."""
+
     name: str
     overall: Summary
     by_kind: Dict[str, Summary]
@@ -127,7 +157,8 @@ class Report:
 
     def as_dict(self) -> Dict:
         return {
-            "name": self.name, "overall": self.overall.as_dict(),
+            "name": self.name,
+            "overall": self.overall.as_dict(),
             "by_kind": {k: s.as_dict() for k, s in self.by_kind.items()},
             "by_collection": {k: s.as_dict() for k, s in self.by_collection.items()},
             "by_topic_group": {k: s.as_dict() for k, s in self.by_topic_group.items()},
@@ -143,9 +174,13 @@ def report(name: str, items: Sequence[Item], scores: Sequence[AnswerScore]) -> R
     groups = sorted({item.topic_group for item in items})
     collections = sorted({item.collection for item in items})
     return Report(
-        name=name, overall=summarize(list(scores)),
-        by_kind={kind: of(lambda item, kind=kind: kind in item.kinds) for kind in KINDS
-                 if any(kind in item.kinds for item in items)},
+        name=name,
+        overall=summarize(list(scores)),
+        by_kind={
+            kind: of(lambda item, kind=kind: kind in item.kinds)
+            for kind in KINDS
+            if any(kind in item.kinds for item in items)
+        },
         by_collection={c: of(lambda item, c=c: item.collection == c) for c in collections},
         by_topic_group={g: of(lambda item, g=g: item.topic_group == g) for g in groups},
         scores=list(scores),

@@ -18,6 +18,7 @@ and socket.io channels share one implementation of:
 
 Both need the agent, which the channel takes from the Sanic app when the server starts.
 """
+
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -59,8 +60,16 @@ class CountingOutputChannel(OutputChannel):
         return getattr(self.inner, attribute)
 
 
-_SEND_METHODS = ("send_response", "send_text_message", "send_image_url", "send_attachment",
-                 "send_text_with_buttons", "send_quick_replies", "send_elements", "send_custom_json")
+_SEND_METHODS = (
+    "send_response",
+    "send_text_message",
+    "send_image_url",
+    "send_attachment",
+    "send_text_with_buttons",
+    "send_quick_replies",
+    "send_elements",
+    "send_custom_json",
+)
 
 
 class NamespacedOutputChannel(OutputChannel):
@@ -74,7 +83,7 @@ class NamespacedOutputChannel(OutputChannel):
         return self.inner.name()
 
     def app_id(self, recipient_id: Text) -> Text:
-        return recipient_id[len(self.prefix):] if str(recipient_id).startswith(self.prefix) else recipient_id
+        return recipient_id[len(self.prefix) :] if str(recipient_id).startswith(self.prefix) else recipient_id
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
@@ -113,8 +122,10 @@ class GuardedChannel:
         async def remember(app: Any, _loop: Any) -> None:
             self._app = app
             if not getattr(app.ctx, "rasa_extensions", False):
-                logger.warning("credentials.yml does not start with rasa_extensions.server.RasaExtensions: "
-                               "the HTTP API body check and the garbage-collector freeze are off.")
+                logger.warning(
+                    "credentials.yml does not start with rasa_extensions.server.RasaExtensions: "
+                    "the HTTP API body check and the garbage-collector freeze are off."
+                )
 
         return blueprint
 

@@ -10,6 +10,7 @@ Each keeps its conversation ids in its own namespace ("telegram:<chat id>", "sla
 F2). Telegram's webhook is registered with a secret token, and a request without it is refused
 (F3): Rasa's connector checks only the bot's own username, never the request.
 """
+
 import asyncio
 import logging
 import os
@@ -90,8 +91,11 @@ class SlackChannel(_FromEnvironment, SlackInput):
 class FacebookChannel(_FromEnvironment, FacebookInput):
     """Route /webhooks/facebook/webhook."""
 
-    VARIABLES = {"FACEBOOK_VERIFY": "fb_verify", "FACEBOOK_SECRET": "fb_secret",
-                 "FACEBOOK_PAGE_ACCESS_TOKEN": "fb_access_token"}
+    VARIABLES = {
+        "FACEBOOK_VERIFY": "fb_verify",
+        "FACEBOOK_SECRET": "fb_secret",
+        "FACEBOOK_PAGE_ACCESS_TOKEN": "fb_access_token",
+    }
 
     @classmethod
     def name(cls) -> Text:
@@ -121,8 +125,12 @@ class TelegramChannel(_FromEnvironment, TelegramInput):
     string (1-256 of A-Z a-z 0-9 _ -) Telegram sends back with every update. The webhook is
     registered with Telegram at start-up, so it needs the internet."""
 
-    VARIABLES = {"TELEGRAM_ACCESS_TOKEN": "access_token", "TELEGRAM_VERIFY": "verify",
-                 "TELEGRAM_WEBHOOK_URL": "webhook_url", "TELEGRAM_SECRET_TOKEN": "secret_token"}
+    VARIABLES = {
+        "TELEGRAM_ACCESS_TOKEN": "access_token",
+        "TELEGRAM_VERIFY": "verify",
+        "TELEGRAM_WEBHOOK_URL": "webhook_url",
+        "TELEGRAM_SECRET_TOKEN": "secret_token",
+    }
 
     def __init__(self, access_token: Text, verify: Text, webhook_url: Text, secret_token: Text) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=False)

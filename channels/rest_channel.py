@@ -34,6 +34,7 @@ event, vote and comment (the person's right to erasure). The id is in the body, 
 that logs keep. Each person and each client may send only so many requests a minute
 (RATE_LIMIT_PER_SENDER, RATE_LIMIT_PER_CLIENT; 0 = off): more get a 429 with a kind message.
 """
+
 import logging
 from typing import Any, Dict, Optional, Text, Union
 
@@ -60,8 +61,11 @@ EXAMPLE = ', e.g. {"sender": "web-<uuid>", "message": "hello"}'
 
 
 def bad_request(reason: Text, status: int = 400, kind: Text = "BadRequest") -> HTTPResponse:
-    return response.json({"status": "failure", "reason": kind, "message": reason, "code": status},
-                         status=status, headers={"Cache-Control": "no-store"})
+    return response.json(
+        {"status": "failure", "reason": kind, "message": reason, "code": status},
+        status=status,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def is_widget_sender_id(value: Text) -> bool:
@@ -75,8 +79,9 @@ def sender_allowed(sender: Text, request: Request) -> bool:
     """The widget's ids; any valid id only with the loopback-only test setting."""
     if is_widget_sender_id(sender):
         return True
-    return (security.env_flag(security.ALLOW_TEST_SENDER_IDS)
-            and security.is_direct_loopback(request.ip, request.headers))
+    return security.env_flag(security.ALLOW_TEST_SENDER_IDS) and security.is_direct_loopback(
+        request.ip, request.headers
+    )
 
 
 def read_sender(request: Request) -> Dict[Text, Any]:
@@ -95,9 +100,16 @@ def _checked_sender(request: Request, body: Dict[Text, Any]) -> Dict[Text, Any]:
 
 def read_body(request: Request) -> Dict[Text, Any]:
     """The checked request body: {"sender": str, "message": str, "metadata": dict | None, ...}."""
-    return _checked_sender(request, security.read_body(request.body or b"", required=("sender", "message"),
-                                                       optional=("input_channel",), metadata=True,
-                                                       example=EXAMPLE))
+    return _checked_sender(
+        request,
+        security.read_body(
+            request.body or b"",
+            required=("sender", "message"),
+            optional=("input_channel",),
+            metadata=True,
+            example=EXAMPLE,
+        ),
+    )
 
 
 class RestChannel(GuardedChannel, RestInput):
@@ -148,8 +160,9 @@ class RestChannel(GuardedChannel, RestInput):
                 )
             collector = CollectingOutputChannel()
             # The guard answers whatever happens in processing; it never raises.
-            await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
-                                             metadata=metadata))
+            await on_new_message(
+                UserMessage(text, collector, sender_id, input_channel=input_channel, metadata=metadata)
+            )
             return response.json(collector.messages)
 
         @webhook.route("/history", methods=["POST"])

@@ -14,6 +14,7 @@ Rasa's handlers assume well-formed events: rasa_extensions/socketio_handlers.py 
 one in front of Rasa's handlers (a malformed `user_uttered` gets the `unreadable` reply, a
 malformed `session_request` a fresh session).
 """
+
 import os
 from typing import Any, Dict, Optional, Text
 

@@ -1,5 +1,6 @@
 """What the NLU components share: the training pass-through of the rule-based ones, and the
 fingerprint that tells Rasa's training cache what else shaped a component's output."""
+
 import hashlib
 import inspect
 from pathlib import Path
@@ -54,8 +55,9 @@ def files_fingerprint(paths: Iterable[Path]) -> Text:
     return digest.hexdigest()
 
 
-def feature_fingerprint(component_class: type, code: Iterable[Text] = FEATURE_CODE,
-                        knowledge: Iterable[Text] = ()) -> Text:
+def feature_fingerprint(
+    component_class: type, code: Iterable[Text] = FEATURE_CODE, knowledge: Iterable[Text] = ()
+) -> Text:
     """For a component's `fingerprint_addon`: its whole module (Rasa's own fingerprint sees
     only the class's source, not module-level helpers), plus the given project files and
     knowledge files. Rasa retrains the component, and what follows it, when any of them change.

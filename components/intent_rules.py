@@ -5,6 +5,7 @@ comes with full confidence (the fallback leaves it), and a ranking with an inten
 judged by the fallback as the classifier's own would be. The names of the rules that changed
 something go out in the parse data (`intent_rules`), for the logs and `make test-nlu`.
 """
+
 from typing import Any, Dict, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe

@@ -18,8 +18,14 @@ class MedicationRecognizer(RuleComponent, EntityExtractorMixin):
 
     def process_message(self, message: Message) -> None:
         found = [
-            {"entity": m.entity, "value": m.value, "start": m.start, "end": m.end,
-             "confidence": 1.0, "extractor": self.__class__.__name__}
+            {
+                "entity": m.entity,
+                "value": m.value,
+                "start": m.start,
+                "end": m.end,
+                "confidence": 1.0,
+                "extractor": self.__class__.__name__,
+            }
             for m in self.finder.find(message.get("text"))
         ]
         if found:

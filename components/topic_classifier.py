@@ -8,6 +8,7 @@ The encoder graph and its tokenizer are stored inside the trained model: a model
 with the encoder it was trained with, and serving needs neither the build folder nor the
 registry package.
 """
+
 import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -47,16 +48,26 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         """This module, the model and encoder code and the built encoder: retrain when they change."""
         return feature_fingerprint(cls) + files_fingerprint([Path(config.get("encoder", ""))])
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[TopicModel] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[TopicModel] = None,
+    ) -> None:
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TopicClassifier":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -67,8 +78,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         texts = [m.get(TEXT) for m in examples]
         # One BLAS thread: on 2 cores, threads fighting over small products are slower.
         with threadpool_limits(1):
-            self.model = TopicModel(encoder.encode).fit(texts, [m.get(INTENT) for m in examples],
-                                                        c=float(self.config["C"]))
+            self.model = TopicModel(encoder.encode).fit(
+                texts, [m.get(INTENT) for m in examples], c=float(self.config["C"])
+            )
         with self._model_storage.write_to(self._resource) as directory:
             self.model.save(directory)
             shutil.copyfile(graph, directory / ENCODER_FILE)
@@ -76,16 +88,24 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TopicClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 encoder = OnnxEncoder(directory / ENCODER_FILE, directory / TOKENIZER_FILE)
                 model = TopicModel.load(directory, encoder.encode)
         except (ValueError, FileNotFoundError) as error:
             # Without weights every message would get "did you mean", silently: refuse instead.
-            raise ValueError("TopicClassifier: the model holds no trained weights "
-                             f"({type(error).__name__}); train it again (make train).") from error
+            raise ValueError(
+                "TopicClassifier: the model holds no trained weights "
+                f"({type(error).__name__}); train it again (make train)."
+            ) from error
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -112,5 +132,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         questions = [text[start:end].strip() for start, end in spans]
         p = self.model.probabilities(questions)
         best = np.argmax(p, axis=1)
-        return [{"text": q, "intent": self.model.labels[b], "confidence": float(p[i, b])}
-                for i, (q, b) in enumerate(zip(questions, best, strict=True)) if self.model.knows_a_word(q)]
+        return [
+            {"text": q, "intent": self.model.labels[b], "confidence": float(p[i, b])}
+            for i, (q, b) in enumerate(zip(questions, best, strict=True))
+            if self.model.knows_a_word(q)
+        ]

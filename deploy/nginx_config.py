@@ -8,6 +8,7 @@ the Rasa server listens on 127.0.0.1:5005. The messaging channels whose variable
 (TELEGRAM_ACCESS_TOKEN, SLACK_TOKEN, FACEBOOK_VERIFY) get their webhook route; no other route
 of the Rasa server is forwarded. tests/security/ renders it the same way.
 """
+
 import os
 import sys
 from pathlib import Path
@@ -42,9 +43,11 @@ def channel_locations(environ: Mapping[str, str]) -> str:
     blocks = []
     for name, (variable, path) in CHANNELS.items():
         if environ.get(variable):
-            blocks.append(f"    location = /webhooks/{name}/{path} {{\n"
-                          f"        limit_req zone=as_assistant_chat burst={{{{RATE_BURST}}}} nodelay;\n"
-                          f"        include {{{{PROXY_PARAMS}}}};\n    }}\n")
+            blocks.append(
+                f"    location = /webhooks/{name}/{path} {{\n"
+                f"        limit_req zone=as_assistant_chat burst={{{{RATE_BURST}}}} nodelay;\n"
+                f"        include {{{{PROXY_PARAMS}}}};\n    }}\n"
+            )
     return "".join(blocks)
 
 

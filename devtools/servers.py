@@ -1,5 +1,6 @@
 """Start the real action server and Rasa server on free ports: for the end-to-end tests and the
 benchmark (scripts/bench.py)."""
+
 import secrets
 import socket
 import subprocess
@@ -60,8 +61,14 @@ class Servers:
     With `api`, the HTTP API is on behind a random token (`api_headers`); `production` keeps
     the shipped settings (tests/security/)."""
 
-    def __init__(self, workdir: Path, env: Optional[Dict[str, str]] = None, api: bool = True,
-                 cors: Optional[List[str]] = None, production: bool = False) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        env: Optional[Dict[str, str]] = None,
+        api: bool = True,
+        cors: Optional[List[str]] = None,
+        production: bool = False,
+    ) -> None:
         self.workdir = workdir
         self.action_port, self.rasa_port = free_port(), free_port()
         self.api = api
@@ -69,15 +76,17 @@ class Servers:
         self.cors = cors  # origins allowed to call Rasa from a browser (e.g. the test page)
         # `env` may override any of these (e.g. a shared tracker store, another action server).
         # ACTION_ENDPOINT_URL is set, not derived: under make it arrives expanded for port 5055.
-        self.env = environment(**{
-            **({} if production else TEST_SETTINGS),
-            "ACTION_PORT": str(self.action_port),
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "RASA_PORT": str(self.rasa_port),
-            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
-            "RASA_API_TOKEN": self.api_token if api else "",
-            **(env or {}),
-        })
+        self.env = environment(
+            **{
+                **({} if production else TEST_SETTINGS),
+                "ACTION_PORT": str(self.action_port),
+                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+                "RASA_PORT": str(self.rasa_port),
+                "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
+                "RASA_API_TOKEN": self.api_token if api else "",
+                **(env or {}),
+            }
+        )
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
 
@@ -90,13 +99,26 @@ class Servers:
             return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_actions(self) -> None:
-        self.actions = self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                               "--port", str(self.action_port)])
+        self.actions = self._start(
+            "actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+        )
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions)
 
     def start_rasa(self) -> None:
-        args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", self.env["ENDPOINTS"],
-                "--credentials", "credentials.yml", "--port", str(self.rasa_port), "--interface", "127.0.0.1"]
+        args = [
+            str(BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            self.env["ENDPOINTS"],
+            "--credentials",
+            "credentials.yml",
+            "--port",
+            str(self.rasa_port),
+            "--interface",
+            "127.0.0.1",
+        ]
         if self.api:
             args.append("--enable-api")
         if self.cors:
@@ -115,8 +137,9 @@ class Servers:
         self.stop_actions()
 
     def say(self, sender: str, message: str, timeout: float = 60) -> List[Dict]:
-        r = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                          timeout=timeout)
+        r = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
+        )
         r.raise_for_status()
         return r.json()
 
@@ -137,8 +160,9 @@ class Servers:
         return r.json()["events"]
 
     def parse(self, text: str) -> Dict:
-        return requests.post(f"{self.url}/model/parse", json={"text": text}, headers=self.api_headers,
-                             timeout=30).json()
+        return requests.post(
+            f"{self.url}/model/parse", json={"text": text}, headers=self.api_headers, timeout=30
+        ).json()
 
 
 @contextmanager

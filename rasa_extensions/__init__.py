@@ -33,6 +33,7 @@ of them can run without the others:
 tests/unit/test_rasa_contract.py pins every internal in the last column: after an upgrade it
 fails in seconds, naming what moved. Only then change SUPPORTED below.
 """
+
 import gc
 import logging
 import os
@@ -67,7 +68,8 @@ def check_versions() -> Dict[str, str]:
         raise UnsupportedVersion(
             f"rasa_extensions supports {SUPPORTED} but found {wrong}. Run "
             "tests/unit/test_rasa_contract.py against the new version, adapt what it names, "
-            "then update rasa_extensions.SUPPORTED.")
+            "then update rasa_extensions.SUPPORTED."
+        )
     return found
 
 
@@ -93,8 +95,14 @@ def install(app: Any = None) -> List[str]:
 
         speedups.install()
         privacy.install()
-        _installed.extend(["compiled action-reply check", "kept-alive action-server connections",
-                           "log redaction", "conversation ids out of logs"])
+        _installed.extend(
+            [
+                "compiled action-reply check",
+                "kept-alive action-server connections",
+                "log redaction",
+                "conversation ids out of logs",
+            ]
+        )
         for name in _installed:
             mark_active(name)
     if app is not None:
@@ -115,8 +123,7 @@ def request_max_bytes() -> int:
 
 def _log(found: Dict[str, str]) -> None:
     _state["logged"] = True
-    logger.info("Rasa extensions on (rasa %s, rasa-sdk %s): %s.", found["rasa"], found["rasa_sdk"],
-                "; ".join(active()))
+    logger.info("Rasa extensions on (rasa %s, rasa-sdk %s): %s.", found["rasa"], found["rasa_sdk"], "; ".join(active()))
 
 
 def _install_on_app(app: Any, found: Dict[str, str]) -> None:

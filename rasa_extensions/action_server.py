@@ -15,6 +15,7 @@ importing `actions` does no work:
   but /health needs the same value in X-Action-Token, which endpoints.env.yml makes the Rasa
   server send (SECURITY-REVIEW F10).
 """
+
 import logging
 import os
 import sys
@@ -40,8 +41,11 @@ def attach(app: Any) -> None:
     async def freeze(_app: Any, _loop: Any) -> None:
         rasa_extensions.freeze_startup_objects()
         found = rasa_extensions.versions()
-        logger.info("Action server extensions on (rasa-sdk %s): knowledge base checked at start; "
-                    "garbage-collector freeze after start.", found["rasa_sdk"])
+        logger.info(
+            "Action server extensions on (rasa-sdk %s): knowledge base checked at start; "
+            "garbage-collector freeze after start.",
+            found["rasa_sdk"],
+        )
 
     app.register_listener(freeze, "after_server_start")
 

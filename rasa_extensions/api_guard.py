@@ -18,6 +18,7 @@ object, has no "text", or "text" is not a string, and POST /conversations/<id>/m
 likewise; deeply nested JSON raises RecursionError. These are checked after the token and
 answered with Rasa's own 400 error shape; a good body goes on to Rasa untouched.
 """
+
 import os
 import re
 from typing import Optional, Text
@@ -42,8 +43,15 @@ CHECKED_BODIES = {
 
 def _error(message: Text, status: int = 400, reason: Text = "BadRequest") -> HTTPResponse:
     return response.json(
-        {"version": rasa.__version__, "status": "failure", "message": message, "reason": reason,
-         "details": {}, "help": None, "code": status},
+        {
+            "version": rasa.__version__,
+            "status": "failure",
+            "message": message,
+            "reason": reason,
+            "details": {},
+            "help": None,
+            "code": status,
+        },
         status=status,
     )
 
@@ -63,8 +71,12 @@ def check_token(request: Request) -> Optional[HTTPResponse]:
         return None  # a JWT: Rasa checks it
     expected = os.environ.get(API_TOKEN_VARIABLE, "")
     if not expected:
-        return _error(f"The HTTP API needs a token: start the server with {API_TOKEN_VARIABLE} set "
-                      "(make run: ENABLE_API=1 RASA_API_TOKEN=...).", 403, "Forbidden")
+        return _error(
+            f"The HTTP API needs a token: start the server with {API_TOKEN_VARIABLE} set "
+            "(make run: ENABLE_API=1 RASA_API_TOKEN=...).",
+            403,
+            "Forbidden",
+        )
     if not security.secret_matches(provided_token(request), expected):
         return _error("This route needs the API token (Authorization: Bearer <token>).", 401, "NotAuthenticated")
     return None

@@ -20,6 +20,7 @@ ${LOCK_STORE_TYPE}` (in_memory or redis), so the variables are the ones Rasa doc
 `port` and the other keys are RedisLockStore's (`password` and `use_ssl` from
 LOCK_STORE_PASSWORD and LOCK_STORE_USE_SSL).
 """
+
 import json
 import os
 import random
@@ -47,7 +48,7 @@ MAX_ATTEMPTS = 50
 
 
 def retry_pause(attempt: int, rng: Callable[[], float] = random.random) -> float:
-    return rng() * min(MAX_PAUSE, FIRST_PAUSE * 2 ** attempt)
+    return rng() * min(MAX_PAUSE, FIRST_PAUSE * 2**attempt)
 
 
 class _PseudonymLocks(LockStore):
@@ -88,8 +89,9 @@ class AtomicRedisLockStore(_PseudonymLocks, RedisLockStore):
                 except redis.WatchError:
                     pipe.reset()
                     self.sleep(retry_pause(attempt))
-        raise LockError(f"The lock of conversation '{conversation_id}' kept changing under us "
-                        f"({MAX_ATTEMPTS} attempts).")
+        raise LockError(
+            f"The lock of conversation '{conversation_id}' kept changing under us ({MAX_ATTEMPTS} attempts)."
+        )
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
@@ -148,9 +150,11 @@ def create_lock_store(endpoint_config: EndpointConfig) -> LockStore:
     elif _sanic_workers() > 1:
         # Rasa lets a custom lock store run with several workers; each worker would keep
         # its own in-memory locks, and one conversation could be handled twice at once.
-        raise ValueError("SANIC_WORKERS runs several server processes, which cannot share an "
-                         "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
-                         "SANIC_WORKERS=1.")
+        raise ValueError(
+            "SANIC_WORKERS runs several server processes, which cannot share an "
+            "in-memory lock: set LOCK_STORE_TYPE=redis (and LOCK_STORE_URL), or "
+            "SANIC_WORKERS=1."
+        )
     else:
         lock_store = MemoryLockStore()
     rasa_extensions.mark_active(f"atomic lock store ({store})")

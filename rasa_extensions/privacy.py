@@ -17,6 +17,7 @@ logs them at WARNING when its circuit breaker trips (SECURITY-REVIEW F12). Every
 accepts has a known shape ("web-<uuid>", "telegram:<id>", ...), so a filter on the log handlers
 and the structlog processor replace each with a stable pseudonym ("id#3f9a..."), at every level.
 """
+
 import logging
 import warnings
 from typing import Any, Dict
@@ -29,13 +30,35 @@ REDACTED = "<redacted>"
 # Rasa's warning for a "/intent{...}" message it cannot parse quotes the message.
 PARSE_WARNING = r"Failed to parse arguments in line"
 # The fields Rasa itself lists as carrying user content (rasa.utils.log_utils._anonymizer).
-SENSITIVE_FIELDS = frozenset({
-    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
-    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
-    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states",
-    "old_states", "successes", "current_entity", "next_entity", "states", "entity", "token_text",
-    "user_message", "json_message",
-})
+SENSITIVE_FIELDS = frozenset(
+    {
+        "text",
+        "response_text",
+        "user_text",
+        "slot_values",
+        "parse_data_text",
+        "parse_data_entities",
+        "prediction_events",
+        "tracker_latest_message",
+        "prefilled_slots",
+        "message",
+        "response",
+        "slot_candidates",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "successes",
+        "current_entity",
+        "next_entity",
+        "states",
+        "entity",
+        "token_text",
+        "user_message",
+        "json_message",
+    }
+)
 
 
 ID_FIELDS = frozenset({"sender_id", "conversation_id", "recipient_id", "session_id"})

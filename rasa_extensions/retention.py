@@ -9,6 +9,7 @@
   and the database file is created owner-only (0600) before SQLite opens it, so its -wal and
   -shm files are too.
 """
+
 import logging
 import os
 import threading
@@ -60,17 +61,16 @@ def purge(engine: Any, older_than_days: float, dry_run: bool = False) -> Dict[st
     result = {"older_than_days": older_than_days, "dry_run": dry_run, "conversations": 0, "events": 0}
     if not sa.inspect(engine).has_table(events.name):
         return result
-    idle = (sa.select(events.c.sender_id).group_by(events.c.sender_id)
-            .having(sa.func.max(events.c.timestamp) < cutoff))
+    idle = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
     with engine.begin() as connection:  # one transaction: counted and deleted together
         if engine.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA secure_delete=ON")
-        result["conversations"] = connection.execute(
-            sa.select(sa.func.count()).select_from(idle.subquery())).scalar()
+        result["conversations"] = connection.execute(sa.select(sa.func.count()).select_from(idle.subquery())).scalar()
         selected = events.c.sender_id.in_(idle)
         if dry_run:
             result["events"] = connection.execute(
-                sa.select(sa.func.count()).select_from(events).where(selected)).scalar()
+                sa.select(sa.func.count()).select_from(events).where(selected)
+            ).scalar()
         else:
             # The condition is evaluated again here, so a conversation that got a message
             # since the count above is kept.
@@ -92,16 +92,18 @@ def compact(engine: Any) -> None:
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def purge_on_schedule(owner: Any, engine_of: Callable[[Any], Any], days: Optional[float] = None,
-                      interval: Optional[float] = None) -> Optional[threading.Thread]:
+def purge_on_schedule(
+    owner: Any, engine_of: Callable[[Any], Any], days: Optional[float] = None, interval: Optional[float] = None
+) -> Optional[threading.Thread]:
     """A daemon thread purging `engine_of(owner)` every `interval` seconds while `owner` lives."""
     days = retention_days() if days is None else days
     interval = purge_interval_seconds() if interval is None else interval
     if days <= 0 or interval <= 0:
         logger.info("Conversations are kept until purged by hand (RETENTION_DAYS=%s).", days)
         return None
-    logger.info("Retention: conversations idle for more than %g days are deleted every %g hours.",
-                days, interval / 3600)
+    logger.info(
+        "Retention: conversations idle for more than %g days are deleted every %g hours.", days, interval / 3600
+    )
     owner_ref = weakref.ref(owner)
     wake = threading.Event()
 
@@ -114,8 +116,9 @@ def purge_on_schedule(owner: Any, engine_of: Callable[[Any], Any], days: Optiona
             try:
                 done = purge(engine_of(store), days)
                 if done["conversations"]:
-                    logger.info("Retention: deleted %s conversations idle for more than %s days.",
-                                done["conversations"], days)
+                    logger.info(
+                        "Retention: deleted %s conversations idle for more than %s days.", done["conversations"], days
+                    )
             except Exception as error:  # noqa: BLE001 - try again next time
                 logger.warning("Retention purge failed (%s); trying again later.", type(error).__name__)
             del store

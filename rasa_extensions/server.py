@@ -5,6 +5,7 @@ before the server starts, whichever channels follow, so this one has no routes: 
 runs `rasa_extensions.install(app)`. Keep it first in credentials.yml, also with Rasa's own
 channels.
 """
+
 from typing import Any, Awaitable, Callable, Dict, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage

@@ -8,6 +8,7 @@ front of two of them in that server's handler table. Such an event gets the
 `unreadable` reply instead (and a line in the log, without the text); a malformed
 `session_request` gets a fresh session, as one without data does.
 """
+
 import inspect
 import logging
 import uuid
@@ -53,8 +54,11 @@ def guard(channel: Any, unreadable: Text) -> None:
 
     async def connect(sid: Text, environ: Dict, auth: Any = None) -> Any:
         request = environ.get("sanic.request")
-        any_id[sid] = bool(security.env_flag(security.ALLOW_TEST_SENDER_IDS) and request is not None
-                           and security.is_direct_loopback(request.ip, request.headers))
+        any_id[sid] = bool(
+            security.env_flag(security.ALLOW_TEST_SENDER_IDS)
+            and request is not None
+            and security.is_direct_loopback(request.ip, request.headers)
+        )
         return await rasa_connect(sid, environ, auth)
 
     async def disconnect(sid: Text) -> Any:

@@ -7,6 +7,7 @@ schema is checked once and the compiled validator reused: the same replies pass 
 2. Rasa opens a new connection to the action server for every action: see _shared_session.
 3. Python's full garbage collections stall the server: see rasa_extensions.freeze_startup_objects.
 """
+
 import asyncio
 from typing import Any, Dict
 
@@ -84,9 +85,11 @@ def _shared_session(self: EndpointConfig) -> _KeptOpen:
         session = aiohttp.ClientSession(
             headers=self.headers,
             auth=aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-            if self.basic_auth else None,
+            if self.basic_auth
+            else None,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+        )
         _shared_sessions[key] = session
     return _KeptOpen(session)
 

@@ -21,6 +21,7 @@ linger in memory, and at most `cache_size` conversations are kept (a 25-turn con
 about 100 KB of JSON in the database, a few times that in memory). Both can be set in
 endpoints.yml next to `type`.
 """
+
 import itertools
 import json
 import logging
@@ -84,7 +85,7 @@ def _make_sqlite_directory(dialect: Optional[Text], url: Optional[Text]) -> None
     """SQLite creates the database file, not its directory (var/ on a fresh clone), and with
     the umask's mode: both are made here, owner-only."""
     if (dialect or "sqlite") == "sqlite" and url and url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             retention.create_owner_only(path)
 
@@ -99,8 +100,7 @@ class _Entry:
 class CachedSQLTrackerStore(SQLTrackerStore):
     engine: Any  # set by SQLTrackerStore.__init__, replaced for an SQLite file
 
-    def __init__(self, *args: Any, cache_size: int = 500, cache_minutes: float = 30,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cache_size: int = 500, cache_minutes: float = 30, **kwargs: Any) -> None:
         _make_sqlite_directory(kwargs.get("dialect"), kwargs.get("host"))
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
@@ -141,8 +141,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
-                                       connect_args={"check_same_thread": False})
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8, connect_args={"check_same_thread": False}
+        )
         sa.event.listen(self.engine, "connect", _write_ahead_log_without_checkpoints)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         _checkpoint_in_background(self, url.database)
@@ -169,8 +170,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._cache.clear()
 
     def _stored_state(self, session: Any, sender_id: Text) -> StoredState:
-        count, newest_id, newest_timestamp = session.execute(
-            self._state_query, {"sender_id": sender_id}).one()
+        count, newest_id, newest_timestamp = session.execute(self._state_query, {"sender_id": sender_id}).one()
         return int(count), newest_id, newest_timestamp
 
     def _take_cached(self, sender_id: Text) -> Optional[_Entry]:
@@ -204,14 +204,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             rows = []
             for event in itertools.islice(tracker.events, stored_count, None):
                 data = event.as_dict()
-                rows.append({
-                    "sender_id": sender_id,
-                    "type_name": event.type_name,
-                    "timestamp": data.get("timestamp"),
-                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    "action_name": data.get("name"),
-                    "data": json.dumps(data),
-                })
+                rows.append(
+                    {
+                        "sender_id": sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
             if rows:
                 session.execute(self._insert, rows)
             state = self._stored_state(session, sender_id)

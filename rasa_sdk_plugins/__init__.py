@@ -2,6 +2,7 @@
 
 It only hands the action server's web app to rasa_extensions (see rasa_extensions/action_server.py).
 """
+
 import sys
 from typing import Any
 

@@ -27,6 +27,7 @@ every process it starts is stopped in a finally block. Scratch files go to bench
 /proc says about a process and the machine), scripts/bench_report.py (medians, ratios and
 bench/results.md), and devtools/servers.py (starting our servers, shared with the tests).
 """
+
 import argparse
 import asyncio
 import json
@@ -75,19 +76,41 @@ READY_TIMEOUT = 180
 # gets a reply from whichever message a conversation starts: the starter answers a "no" after
 # "did that help?" with silence (its policies predict listening), so there is no "no" here.
 STARTER_MESSAGES = [
-    "hi", "I am sad", "yes", "great", "bye",
-    "hello", "I am feeling very good", "are you a bot?", "good morning", "I am unhappy",
-    "of course", "goodbye", "hey there", "my day was horrible", "that sounds good",
-    "amazing", "see you later", "good evening", "very sad", "indeed",
-    "am I talking to a human?", "hey", "I am great", "bye bye", "have a nice day",
+    "hi",
+    "I am sad",
+    "yes",
+    "great",
+    "bye",
+    "hello",
+    "I am feeling very good",
+    "are you a bot?",
+    "good morning",
+    "I am unhappy",
+    "of course",
+    "goodbye",
+    "hey there",
+    "my day was horrible",
+    "that sounds good",
+    "amazing",
+    "see you later",
+    "good evening",
+    "very sad",
+    "indeed",
+    "am I talking to a human?",
+    "hey",
+    "I am great",
+    "bye bye",
+    "have a nice day",
 ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Steps
 
-def run_step(name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT,
-             ok: Sequence[int] = (0,)) -> Tuple[float, Optional[float]]:
+
+def run_step(
+    name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT, ok: Sequence[int] = (0,)
+) -> Tuple[float, Optional[float]]:
     """Run a command to a log file in bench/work; fail loudly. Returns its wall time and the
     share of the machine's CPU that other processes used meanwhile (%)."""
     log_path = WORK / f"{name}.log"
@@ -97,8 +120,9 @@ def run_step(name: str, args: Sequence[str], timeout: float, cwd: Path = ROOT,
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([str(a) for a in args], cwd=cwd, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [str(a) for a in args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             code = process.wait(timeout=timeout)
         finally:
@@ -133,39 +157,64 @@ def model_version(model: Path) -> Optional[str]:
 def nlu_benchmark() -> Dict:
     out = WORK / "nlu"
     shutil.rmtree(out, ignore_errors=True)
-    seconds, _ = run_step("nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT,
-                                    "--out", out, "--successes"], NLU_TIMEOUT)
+    seconds, _ = run_step(
+        "nlu-test", [RASA, "test", "nlu", "--model", MODEL, "--nlu", HOLDOUT, "--out", out, "--successes"], NLU_TIMEOUT
+    )
     # The project's own summary (and its 90% floor: exit 1 below it, which is reported, not fatal).
-    code = subprocess.run([PYTHON, "-m", "scripts.check_nlu_results", str(out), str(HOLDOUT)], cwd=ROOT,
-                          capture_output=True, timeout=300).returncode
+    code = subprocess.run(
+        [PYTHON, "-m", "scripts.check_nlu_results", str(out), str(HOLDOUT)], cwd=ROOT, capture_output=True, timeout=300
+    ).returncode
     if code not in (0, 1):
         raise RuntimeError(f"check_nlu_results.py exited with {code}")
     summary = json.loads((out / "summary.json").read_text())
     report = json.loads((out / "intent_report.json").read_text())
     per_intent = {
-        intent: {"precision": round(v["precision"], 3), "recall": round(v["recall"], 3),
-                 "f1": round(v["f1-score"], 3), "support": v["support"],
-                 "confused_with": v.get("confused_with", {})}
+        intent: {
+            "precision": round(v["precision"], 3),
+            "recall": round(v["recall"], 3),
+            "f1": round(v["f1-score"], 3),
+            "support": v["support"],
+            "confused_with": v.get("confused_with", {}),
+        }
         for intent, v in sorted(report.items())
         if isinstance(v, dict) and "support" in v and intent not in ("macro avg", "weighted avg", "micro avg")
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(out / "intent_confusion_matrix.png", RESULTS / "confusion_matrix.png")
-    return {**summary, "floor": 0.90, "floor_met": code == 0, "test_seconds": round(seconds, 1),
-            "per_intent": per_intent}
+    return {
+        **summary,
+        "floor": 0.90,
+        "floor_met": code == 0,
+        "test_seconds": round(seconds, 1),
+        "per_intent": per_intent,
+    }
 
 
 def understanding_benchmark() -> Dict:
     """The main NLU measure (scripts/evaluate_understanding.py): the sealed test half, dev, the
     held-out set, and the baselines trained beside the pipeline in the same run."""
     out = WORK / "understanding"
-    run_step("understanding", [PYTHON, "-m", "scripts.evaluate_understanding", str(MODEL), "--baselines",
-                               "--out", str(out)], NLU_TIMEOUT)
+    run_step(
+        "understanding",
+        [PYTHON, "-m", "scripts.evaluate_understanding", str(MODEL), "--baselines", "--out", str(out)],
+        NLU_TIMEOUT,
+    )
     report = json.loads((out / "report.json").read_text())
-    keep = ("count", "accuracy", "answered_or_offered", "did_you_mean", "false_emergency", "long_count",
-            "long_accuracy", "facts")
-    return {"sets": {s["name"]: {k: s[k] for k in keep} for s in report["summaries"]},
-            "baselines": report["baselines"], "margin": report["margin"]}
+    keep = (
+        "count",
+        "accuracy",
+        "answered_or_offered",
+        "did_you_mean",
+        "false_emergency",
+        "long_count",
+        "long_accuracy",
+        "facts",
+    )
+    return {
+        "sets": {s["name"]: {k: s[k] for k in keep} for s in report["summaries"]},
+        "baselines": report["baselines"],
+        "margin": report["margin"],
+    }
 
 
 def encoder_benchmark() -> Dict:
@@ -191,36 +240,63 @@ def encoder_benchmark() -> Dict:
     served = OnnxEncoder(ROOT / "build/sentence_encoder/minilm_int8.onnx", minilm_dir() / "tokenizer.json")
     numpy_float = TransformerEncoder(minilm_dir())
     with threadpool_limits(1):
-        return {"onnx_int8_ms_per_message": cpu_ms(served.encode, texts * 2),
-                "numpy_float_ms_per_message": cpu_ms(numpy_float.encode, texts[:100]),
-                "messages": len(texts), "median_words": int(np.median([len(t.split()) for t in texts]))}
+        return {
+            "onnx_int8_ms_per_message": cpu_ms(served.encode, texts * 2),
+            "numpy_float_ms_per_message": cpu_ms(numpy_float.encode, texts[:100]),
+            "messages": len(texts),
+            "median_words": int(np.median([len(t.split()) for t in texts])),
+        }
 
 
 def train_ours() -> Dict:
     out = WORK / "models"
     shutil.rmtree(out, ignore_errors=True)
-    seconds, other = run_step("train-ours", [RASA, "train", "--force", "--config", "config.yml", "--domain",
-                                      "domain.yml", "--data", "data/nlu", "data/rules", "--out", out,
-                                      "--fixed-model-name", "as-assistant"], TRAIN_TIMEOUT)
+    seconds, other = run_step(
+        "train-ours",
+        [
+            RASA,
+            "train",
+            "--force",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data/nlu",
+            "data/rules",
+            "--out",
+            out,
+            "--fixed-model-name",
+            "as-assistant",
+        ],
+        TRAIN_TIMEOUT,
+    )
     trained = out / "as-assistant.tar.gz"
-    return {"seconds": round(seconds, 1), "model_bytes": trained.stat().st_size,
-            "rasa_version": model_version(trained), "other_processes_cpu_pct_of_machine": other}
+    return {
+        "seconds": round(seconds, 1),
+        "model_bytes": trained.stat().st_size,
+        "rasa_version": model_version(trained),
+        "other_processes_cpu_pct_of_machine": other,
+    }
 
 
 def init_starter(directory: Path) -> Dict:
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
-    seconds, other = run_step("starter-init", [RASA, "init", "--no-prompt", "--init-dir", directory],
-                       TRAIN_TIMEOUT)
+    seconds, other = run_step("starter-init", [RASA, "init", "--no-prompt", "--init-dir", directory], TRAIN_TIMEOUT)
     models = sorted((directory / "models").glob("*.tar.gz"))
     if not models:
         raise RuntimeError(f"`rasa init` trained no model in {directory / 'models'}")
     # The starter's own endpoints have no tracker store (in memory); give it ours (SQLite) so
     # both servers store conversations the same way, and only the REST channel.
     (directory / "bench-credentials.yml").write_text("rest:\n")
-    return {"seconds": round(seconds, 1), "other_processes_cpu_pct_of_machine": other,
-            "model": str(models[-1].relative_to(ROOT)),
-            "model_bytes": models[-1].stat().st_size, "rasa_version": model_version(models[-1])}
+    return {
+        "seconds": round(seconds, 1),
+        "other_processes_cpu_pct_of_machine": other,
+        "model": str(models[-1].relative_to(ROOT)),
+        "model_bytes": models[-1].stat().st_size,
+        "rasa_version": model_version(models[-1]),
+    }
 
 
 @contextmanager
@@ -228,12 +304,25 @@ def starter_server(directory: Path, workdir: Path) -> Iterator[Tuple[str, subpro
     port = free_port()
     endpoints = workdir / "endpoints.yml"
     # The same form of URL devtools/servers.py gives ours.
-    endpoints.write_text("tracker_store:\n  type: SQL\n  dialect: sqlite\n"
-                         f"  url: sqlite:///{workdir / 'conversations.db'}\n")
+    endpoints.write_text(
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  url: sqlite:///{workdir / 'conversations.db'}\n"
+    )
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    args = [RASA, "run", "--model", str(directory / "models"), "--endpoints", str(endpoints),
-            "--credentials", str(directory / "bench-credentials.yml"), "--port", str(port),
-            "--interface", "127.0.0.1", "--enable-api"]
+    args = [
+        RASA,
+        "run",
+        "--model",
+        str(directory / "models"),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(directory / "bench-credentials.yml"),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--enable-api",
+    ]
     process = None
     try:
         with open(workdir / "rasa.log", "ab") as log:
@@ -252,8 +341,9 @@ def first_reply(url: str, pid: int, message: str) -> float:
     deadline = time.time() + READY_TIMEOUT
     while True:
         try:
-            r = requests.post(url + "/webhooks/rest/webhook",
-                              json={"sender": f"web-{uuid.uuid4()}", "message": message}, timeout=60)
+            r = requests.post(
+                url + "/webhooks/rest/webhook", json={"sender": f"web-{uuid.uuid4()}", "message": message}, timeout=60
+            )
             if r.status_code == 200 and any(m.get("text") for m in r.json()):
                 return round(age_seconds(pid), 2)
         except requests.RequestException:
@@ -269,8 +359,11 @@ def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, in
     busy_before, total_before = system_cpu()
     self_before = sum(os.times()[:4])
     with RssSampler(pids) as sampler:
-        result = asyncio.run(asyncio.wait_for(
-            load_test.run(url, conversations, per_conversation, REQUEST_TIMEOUT, questions), LOAD_TIMEOUT))
+        result = asyncio.run(
+            asyncio.wait_for(
+                load_test.run(url, conversations, per_conversation, REQUEST_TIMEOUT, questions), LOAD_TIMEOUT
+            )
+        )
     busy, total = system_cpu()
     busy, total = busy - busy_before, total - total_before
     self_cpu = sum(os.times()[:4]) - self_before
@@ -285,23 +378,30 @@ def load(url: str, conversations: int, per_conversation: int, pids: Dict[str, in
     return result
 
 
-def measure(target: str, url: str, pids: Dict[str, int], ready_s: float, args: argparse.Namespace,
-            questions: List[str]) -> Dict:
+def measure(
+    target: str, url: str, pids: Dict[str, int], ready_s: float, args: argparse.Namespace, questions: List[str]
+) -> Dict:
     """Warm up, then the 1-conversation and the N-conversation load; memory at the end."""
     import requests
 
     for text in questions[:5]:  # not measured: first-use costs (caches, SQLite pages)
-        requests.post(url + "/webhooks/rest/webhook", json={"sender": f"web-{uuid.uuid4()}", "message": text},
-                      timeout=REQUEST_TIMEOUT)
+        requests.post(
+            url + "/webhooks/rest/webhook",
+            json={"sender": f"web-{uuid.uuid4()}", "message": text},
+            timeout=REQUEST_TIMEOUT,
+        )
     runs = {}
     for concurrency in (1, args.conversations):
         messages = SINGLE_CONVERSATION_MESSAGES if concurrency == 1 else args.messages
         print(f"[bench]   {target}: {concurrency} x {messages}", flush=True)
         runs[str(concurrency)] = load(url, concurrency, messages, pids, questions)
         r = runs[str(concurrency)]
-        print(f"[bench]   -> {r['throughput_msgs_per_s']} msg/s, p50 {r['latency_ms']['p50']} ms, "
-              f"p95 {r['latency_ms']['p95']} ms, errors {r['errors']}, other CPU "
-              f"{r['other_processes_cpu_pct_of_machine']}%", flush=True)
+        print(
+            f"[bench]   -> {r['throughput_msgs_per_s']} msg/s, p50 {r['latency_ms']['p50']} ms, "
+            f"p95 {r['latency_ms']['p95']} ms, errors {r['errors']}, other CPU "
+            f"{r['other_processes_cpu_pct_of_machine']}%",
+            flush=True,
+        )
     return {
         "time_to_ready_s": ready_s,
         "loads": runs,
@@ -335,10 +435,16 @@ def round_starter(number: int, directory: Path, args: argparse.Namespace) -> Dic
 
 def git_describe() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=30).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
         return commit + (" (with uncommitted changes)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -349,11 +455,17 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--messages", type=int, default=25, help="messages per conversation")
-    parser.add_argument("--reuse-training", action="store_true",
-                        help="for trying the script out: skip the timed trainings, reuse bench/work's")
+    parser.add_argument(
+        "--reuse-training",
+        action="store_true",
+        help="for trying the script out: skip the timed trainings, reuse bench/work's",
+    )
     args = parser.parse_args()
-    if not (1 <= args.rounds <= 10 and 2 <= args.conversations <= load_test.MAX_CONVERSATIONS
-            and 1 <= args.messages <= load_test.MAX_MESSAGES):
+    if not (
+        1 <= args.rounds <= 10
+        and 2 <= args.conversations <= load_test.MAX_CONVERSATIONS
+        and 1 <= args.messages <= load_test.MAX_MESSAGES
+    ):
         parser.error("--rounds 1-10, --conversations 2-100, --messages 1-100")
     if not MODEL.exists():
         parser.error(f"{MODEL} is missing: run `make train` first")
@@ -361,10 +473,17 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
 
     started = time.time()
-    meta = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "loadavg_start": loadavg(),
-            "cpus": os.cpu_count(), "python": platform.python_version(), "git": git_describe(),
-            "rounds": args.rounds, "conversations": args.conversations, "messages": args.messages,
-            "single_conversation_messages": SINGLE_CONVERSATION_MESSAGES}
+    meta = {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "loadavg_start": loadavg(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "git": git_describe(),
+        "rounds": args.rounds,
+        "conversations": args.conversations,
+        "messages": args.messages,
+        "single_conversation_messages": SINGLE_CONVERSATION_MESSAGES,
+    }
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
             meta["cpu_model"] = line.split(":", 1)[1].strip()
@@ -400,28 +519,48 @@ def main() -> int:
     ours = summarise([r["ours"] for r in rounds], concurrency)
     starter = summarise([r["starter"] for r in rounds], concurrency)
     ratios = {
-        "loads": {c: {
-            "throughput_msgs_per_s": ratio(ours["loads"][c]["throughput_msgs_per_s"],
-                                           starter["loads"][c]["throughput_msgs_per_s"]),
-            **{k: ratio(ours["loads"][c][k], starter["loads"][c][k]) for k in ("p50", "p95", "p99")},
-            "rasa_cpu_ms_per_message": ratio(ours["loads"][c]["server_cpu_ms_per_message"]["rasa"],
-                                             starter["loads"][c]["server_cpu_ms_per_message"]["rasa"]),
-        } for c in concurrency},
+        "loads": {
+            c: {
+                "throughput_msgs_per_s": ratio(
+                    ours["loads"][c]["throughput_msgs_per_s"], starter["loads"][c]["throughput_msgs_per_s"]
+                ),
+                **{k: ratio(ours["loads"][c][k], starter["loads"][c][k]) for k in ("p50", "p95", "p99")},
+                "rasa_cpu_ms_per_message": ratio(
+                    ours["loads"][c]["server_cpu_ms_per_message"]["rasa"],
+                    starter["loads"][c]["server_cpu_ms_per_message"]["rasa"],
+                ),
+            }
+            for c in concurrency
+        },
         "rasa_peak_rss": ratio(ours["peak_rss_during_load_mb"]["rasa"], starter["peak_rss_during_load_mb"]["rasa"]),
         "rasa_vm_hwm": ratio(ours["vm_hwm_mb"]["rasa"], starter["vm_hwm_mb"]["rasa"]),
         "time_to_ready": ratio(ours["time_to_ready_s"], starter["time_to_ready_s"]),
         "training_time": ratio(training["ours"]["seconds"], training["starter"]["seconds"]),
         "model_size": ratio(MODEL.stat().st_size, training["starter"]["model_bytes"]),
     }
-    others = [r[t]["loads"][c]["other_processes_cpu_pct_of_machine"] for r in rounds for t in r["order"]
-              for c in concurrency]
+    others = [
+        r[t]["loads"][c]["other_processes_cpu_pct_of_machine"] for r in rounds for t in r["order"] for c in concurrency
+    ]
     others = [o for o in others if o is not None]
-    meta.update({"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                 "loadavg_end": loadavg(), "wall_seconds": round(time.time() - started),
-                 "other_cpu_pct_median": median(others), "other_cpu_pct_max": max(others) if others else None})
-    results = {"meta": meta, "nlu": nlu, "training": training,
-               "model": {"path": str(MODEL.relative_to(ROOT)), "bytes": MODEL.stat().st_size},
-               "ours": ours, "starter": starter, "ratios": ratios, "rounds": rounds}
+    meta.update(
+        {
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "loadavg_end": loadavg(),
+            "wall_seconds": round(time.time() - started),
+            "other_cpu_pct_median": median(others),
+            "other_cpu_pct_max": max(others) if others else None,
+        }
+    )
+    results = {
+        "meta": meta,
+        "nlu": nlu,
+        "training": training,
+        "model": {"path": str(MODEL.relative_to(ROOT)), "bytes": MODEL.stat().st_size},
+        "ours": ours,
+        "starter": starter,
+        "ratios": ratios,
+        "rounds": rounds,
+    }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (BENCH / "results.md").write_text(write_markdown(results))

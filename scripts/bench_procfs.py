@@ -1,4 +1,5 @@
 """What /proc says about a process and the machine, for scripts/bench.py (psutil is not a project dependency)."""
+
 import os
 import threading
 from pathlib import Path
@@ -22,7 +23,7 @@ def _stat_fields(pid: int) -> Optional[List[str]]:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return text[text.rindex(")") + 2:].split()  # fields from 3 (state) on; the name may hold spaces
+    return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on; the name may hold spaces
 
 
 def cpu_seconds(pid: int) -> Optional[float]:

@@ -1,4 +1,5 @@
 """scripts/bench.py's summary: medians of the rounds, ratios to the starter, bench/results.md."""
+
 import statistics
 from typing import Dict, List, Optional
 
@@ -22,13 +23,15 @@ def summarise(rounds: List[Dict], concurrency: List[str]) -> Dict:
             "errors_total": sum(x["errors"] for x in runs),
             "server_cpu_ms_per_message": {
                 name: median([x["server_cpu_ms_per_message"][name] for x in runs])
-                for name in runs[0]["server_cpu_ms_per_message"]},
+                for name in runs[0]["server_cpu_ms_per_message"]
+            },
             "peak_rss_mb": {name: median([x["peak_rss_mb"][name] for x in runs]) for name in runs[0]["peak_rss_mb"]},
             "other_processes_cpu_pct_of_machine": median([x["other_processes_cpu_pct_of_machine"] for x in runs]),
         }
     out["peak_rss_during_load_mb"] = {
         name: median([max(r["loads"][c]["peak_rss_mb"][name] for c in concurrency) for r in rounds])
-        for name in rounds[0]["vm_hwm_mb"]}
+        for name in rounds[0]["vm_hwm_mb"]
+    }
     out["vm_hwm_mb"] = {name: median([r["vm_hwm_mb"][name] for r in rounds]) for name in rounds[0]["vm_hwm_mb"]}
     return out
 
@@ -80,26 +83,58 @@ def write_markdown(results: Dict) -> str:
         oa, sa = ours["loads"][c], starter["loads"][c]
         rc = ratios["loads"][c]
         label = f"{c} conversation{'s' if c != '1' else ''}"
-        row(f"throughput, {label} (msg/s)", oa["throughput_msgs_per_s"], sa["throughput_msgs_per_s"],
-            rc["throughput_msgs_per_s"])
+        row(
+            f"throughput, {label} (msg/s)",
+            oa["throughput_msgs_per_s"],
+            sa["throughput_msgs_per_s"],
+            rc["throughput_msgs_per_s"],
+        )
         for k in ("p50", "p95", "p99"):
             row(f"latency {k}, {label} (ms)", oa[k], sa[k], rc[k])
-        row(f"Rasa server CPU per message, {label} (ms)", oa["server_cpu_ms_per_message"]["rasa"],
-            sa["server_cpu_ms_per_message"]["rasa"], rc["rasa_cpu_ms_per_message"])
-    row(f"action server CPU per message, {n} conversations (ms)",
-        ours["loads"][n]["server_cpu_ms_per_message"]["actions"], None, None)
-    row("Rasa server peak RSS during load (MB)", ours["peak_rss_during_load_mb"]["rasa"],
-        starter["peak_rss_during_load_mb"]["rasa"], ratios["rasa_peak_rss"])
-    row("Rasa server VmHWM, whole life (MB)", ours["vm_hwm_mb"]["rasa"], starter["vm_hwm_mb"]["rasa"],
-        ratios["rasa_vm_hwm"])
+        row(
+            f"Rasa server CPU per message, {label} (ms)",
+            oa["server_cpu_ms_per_message"]["rasa"],
+            sa["server_cpu_ms_per_message"]["rasa"],
+            rc["rasa_cpu_ms_per_message"],
+        )
+    row(
+        f"action server CPU per message, {n} conversations (ms)",
+        ours["loads"][n]["server_cpu_ms_per_message"]["actions"],
+        None,
+        None,
+    )
+    row(
+        "Rasa server peak RSS during load (MB)",
+        ours["peak_rss_during_load_mb"]["rasa"],
+        starter["peak_rss_during_load_mb"]["rasa"],
+        ratios["rasa_peak_rss"],
+    )
+    row(
+        "Rasa server VmHWM, whole life (MB)",
+        ours["vm_hwm_mb"]["rasa"],
+        starter["vm_hwm_mb"]["rasa"],
+        ratios["rasa_vm_hwm"],
+    )
     row("action server peak RSS during load (MB)", ours["peak_rss_during_load_mb"]["actions"], None, None)
     row("action server VmHWM (MB)", ours["vm_hwm_mb"]["actions"], None, None)
-    row("time to ready: start → first webhook reply (s)", ours["time_to_ready_s"], starter["time_to_ready_s"],
-        ratios["time_to_ready"])
-    row("training time, from scratch (s)", results["training"]["ours"]["seconds"],
-        results["training"]["starter"]["seconds"], ratios["training_time"])
-    row("model size (MB)", round(results["model"]["bytes"] / 1e6, 1),
-        round(results["training"]["starter"]["model_bytes"] / 1e6, 1), ratios["model_size"])
+    row(
+        "time to ready: start → first webhook reply (s)",
+        ours["time_to_ready_s"],
+        starter["time_to_ready_s"],
+        ratios["time_to_ready"],
+    )
+    row(
+        "training time, from scratch (s)",
+        results["training"]["ours"]["seconds"],
+        results["training"]["starter"]["seconds"],
+        ratios["training_time"],
+    )
+    row(
+        "model size (MB)",
+        round(results["model"]["bytes"] / 1e6, 1),
+        round(results["training"]["starter"]["model_bytes"] / 1e6, 1),
+        ratios["model_size"],
+    )
     errors = {t: sum(results[t]["loads"][c]["errors_total"] for c in ("1", n)) for t in ("ours", "starter")}
     lines += [
         "",
@@ -115,15 +150,19 @@ def write_markdown(results: Dict) -> str:
         "| set | questions | intent | answered or offered | did you mean | emergency, not urgent | long (25+ words) "
         "| facts in the answer |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *[f"| {name} | {u['count']} | {u['accuracy']:.1%} | {u['answered_or_offered']:.1%} | {u['did_you_mean']:.1%} "
-          f"| {u['false_emergency']:.1%} | {u['long_accuracy']:.1%} ({u['long_count']}) "
-          f"| {pct(None if u['facts'] is None else 100 * u['facts'])} |"
-          for name, u in nlu["understanding"]["sets"].items()],
+        *[
+            f"| {name} | {u['count']} | {u['accuracy']:.1%} | {u['answered_or_offered']:.1%} | {u['did_you_mean']:.1%} "
+            f"| {u['false_emergency']:.1%} | {u['long_accuracy']:.1%} ({u['long_count']}) "
+            f"| {pct(None if u['facts'] is None else 100 * u['facts'])} |"
+            for name, u in nlu["understanding"]["sets"].items()
+        ],
         "",
         "Baselines trained on the same data in the same run (top intent, no fallback, no rules):",
         "",
-        *[f"- {name}: " + ", ".join(f"{s} {v:.1%}" for s, v in scores.items())
-          for name, scores in nlu["understanding"]["baselines"].items()],
+        *[
+            f"- {name}: " + ", ".join(f"{s} {v:.1%}" for s, v in scores.items())
+            for name, scores in nlu["understanding"]["baselines"].items()
+        ],
         f"- the pipeline minus the best baseline on the sealed test half: {nlu['understanding']['margin']:+.1%}",
         "",
         f"Sentence encoder, CPU per message (one thread, median over the dev half, "
@@ -151,8 +190,9 @@ def write_markdown(results: Dict) -> str:
     ]
     for intent, v in sorted(nlu["per_intent"].items(), key=lambda kv: (kv[1]["f1"], kv[0])):
         confused = ", ".join(f"{k} ({c})" for k, c in v["confused_with"].items())
-        lines.append(f"| {intent} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | "
-                     f"{v['support']} | {confused} |")
+        lines.append(
+            f"| {intent} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} | {confused} |"
+        )
     lines += [
         "",
         "## Rounds",
@@ -168,7 +208,8 @@ def write_markdown(results: Dict) -> str:
                     f"| {number} | {target} | {c} | {fmt(r['throughput_msgs_per_s'])} | "
                     f"{fmt(r['latency_ms']['p50'])} | "
                     f"{fmt(r['latency_ms']['p95'])} | {fmt(r['latency_ms']['p99'])} | {r['errors']} | "
-                    f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {pct(r['other_processes_cpu_pct_of_machine'])} |")
+                    f"{fmt(r['server_cpu_ms_per_message']['rasa'])} | {pct(r['other_processes_cpu_pct_of_machine'])} |"
+                )
     lines += [
         "",
         "## Method",

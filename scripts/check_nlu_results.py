@@ -3,6 +3,7 @@
 Prints overall accuracy and macro-F1, accuracy on long (40+ word) messages alone, and the
 weakest intents; writes the summary to <results>/summary.json for the note and `make bench`.
 """
+
 import argparse
 import json
 import sys
@@ -40,8 +41,11 @@ def main() -> int:
         "long_examples": len(long_texts),
         "long_accuracy": round(1 - len(long_errors) / len(long_texts), 4) if long_texts else None,
         "weakest_intents": sorted(
-            ((k, round(v["f1-score"], 3)) for k, v in report.items() if isinstance(v, dict) and "support" in v
-             and k not in ("macro avg", "weighted avg", "micro avg")),
+            (
+                (k, round(v["f1-score"], 3))
+                for k, v in report.items()
+                if isinstance(v, dict) and "support" in v and k not in ("macro avg", "weighted avg", "micro avg")
+            ),
             key=lambda kv: kv[1],
         )[:8],
     }

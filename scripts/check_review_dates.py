@@ -9,6 +9,7 @@ means the entry is due for review. Each problem is printed with its file and ent
 exit status is 1 when there is any. The knowledge base is loaded first, so a missing field
 (`reviewed_by`, a source's `url` or `accessed`) is reported too. Called by `make validate`.
 """
+
 import argparse
 import datetime
 import sys
@@ -57,8 +58,10 @@ def problems(directory: Path, today: datetime.date) -> List[str]:
             elif value > today:
                 found.append(f"{rel}: {entry}: reviewed {value} is in the future (today is {today})")
             elif value < oldest:
-                found.append(f"{rel}: {entry}: reviewed {value} is more than {MAX_AGE_MONTHS} months ago "
-                             f"(before {oldest}); review it again")
+                found.append(
+                    f"{rel}: {entry}: reviewed {value} is more than {MAX_AGE_MONTHS} months ago "
+                    f"(before {oldest}); review it again"
+                )
     return found
 
 

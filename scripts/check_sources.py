@@ -16,6 +16,7 @@ Checked for every source in sources.yml:
 Each problem is printed with the source id; the exit status is 1 when there is any. Called by
 `make validate`.
 """
+
 import argparse
 import re
 import sys
@@ -44,8 +45,13 @@ def is_home_page(url: str) -> bool:
 
 def cited_sources(kb) -> Set[str]:
     cited: Set[str] = set()
-    entries: List[Any] = [*kb.topics.values(), *kb.drug_classes.values(), *kb.medications.values(),
-                          *kb.red_flags.values(), *kb.checklist.factors]
+    entries: List[Any] = [
+        *kb.topics.values(),
+        *kb.drug_classes.values(),
+        *kb.medications.values(),
+        *kb.red_flags.values(),
+        *kb.checklist.factors,
+    ]
     for entry in entries:
         cited |= {s.id for s in entry.sources}
     cited |= {s.id for s in kb.checklist.scan_sources}

@@ -11,6 +11,7 @@ and whether every reply rendered from it passed the content checks (grade 8 or b
 educational reply names its source and ends with the rheumatologist pointer; a red-flag reply
 ends with its action). A failing check is named in the row. Exit status 1 when any check fails.
 """
+
 import argparse
 import datetime
 import sys
@@ -31,8 +32,9 @@ MAX_GRADE, MAX_WORDS = 8.0, 150
 CAREGIVER = "your son"
 
 
-def reply_problems(reply: Reply, kb: KnowledgeBase, red_flag: Optional[str] = None,
-                   max_words: Optional[int] = MAX_WORDS) -> List[str]:
+def reply_problems(
+    reply: Reply, kb: KnowledgeBase, red_flag: Optional[str] = None, max_words: Optional[int] = MAX_WORDS
+) -> List[str]:
     """What is wrong with one rendered reply, in a few words each; empty when it passes.
     The checklist summary lists every factor that applies, so it has no word limit."""
     found = []
@@ -55,8 +57,9 @@ def reply_problems(reply: Reply, kb: KnowledgeBase, red_flag: Optional[str] = No
     return found
 
 
-def checked(replies: Iterable[Tuple[Reply, Optional[str]]], kb: KnowledgeBase,
-            max_words: Optional[int] = MAX_WORDS) -> str:
+def checked(
+    replies: Iterable[Tuple[Reply, Optional[str]]], kb: KnowledgeBase, max_words: Optional[int] = MAX_WORDS
+) -> str:
     problems: List[str] = []
     count = 0
     for reply, flag in replies:
@@ -95,6 +98,7 @@ def explicit_next_reviews(directory: Path) -> Dict[str, datetime.date]:
         elif isinstance(node, list):
             for v in node:
                 walk(v, name)
+
     for path in directory.rglob("*.yml"):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return found
@@ -106,16 +110,26 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
     months = int(policy["interval_months"])
     explicit = explicit_next_reviews(directory)
     ok = True
-    lines = [f"# Content report, {today}", "",
-             f"Sign-off: {' '.join(str(policy['sign_off']).split())}", "",
-             f"Reviewer role on record: {policy['reviewer']}. Review interval: {months} months "
-             "(`data/knowledge/review_policy.yml`). A next review date before today is marked OVERDUE.", ""]
+    lines = [
+        f"# Content report, {today}",
+        "",
+        f"Sign-off: {' '.join(str(policy['sign_off']).split())}",
+        "",
+        f"Reviewer role on record: {policy['reviewer']}. Review interval: {months} months "
+        "(`data/knowledge/review_policy.yml`). A next review date before today is marked OVERDUE.",
+        "",
+    ]
 
     def table(title: str, rows: List[Tuple[str, datetime.date, str, Sequence[Source], str]]) -> None:
         nonlocal ok
-        lines.extend([f"## {title}", "",
-                      "| entry | last review | reviewed by | next review | sources and versions | rendered replies |",
-                      "| --- | --- | --- | --- | --- | --- |"])
+        lines.extend(
+            [
+                f"## {title}",
+                "",
+                "| entry | last review | reviewed by | next review | sources and versions | rendered replies |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ]
+        )
         for name, reviewed, by, sources, result in rows:
             due = next_review(reviewed, months, explicit.get(name))
             due_text = f"{due}" + (" OVERDUE" if due < today else "")
@@ -124,29 +138,87 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
         lines.append("")
 
     people = (None, CAREGIVER)
-    table("Topics", [(t.intent, t.reviewed, t.reviewed_by, t.sources,
-                      checked(((educational_reply(kb, t.intent, person=p), None) for p in people), kb))
-                     for t in kb.topics.values()])
-    table("Drug classes", [(c.id, c.reviewed, c.reviewed_by, c.sources,
-                            checked(((educational_reply(kb, i, drug_class=c.id, person=p), None)
-                                     for i in sorted(MEDICATION_INTENTS) for p in people), kb))
-                           for c in kb.drug_classes.values()])
-    table("Medicines", [(m.generic, m.reviewed, m.reviewed_by, m.sources,
-                         checked(((educational_reply(kb, i, medication=m.generic, person=p), None)
-                                  for i in sorted(MEDICATION_INTENTS) for p in people), kb))
-                        for m in kb.medications.values()])
-    table("Red flags", [(r.id, r.reviewed, r.reviewed_by, r.sources, checked([(red_flag_reply(kb, [r.id]), r.id)], kb))
-                        for r in kb.red_flags.values()])
+    table(
+        "Topics",
+        [
+            (
+                t.intent,
+                t.reviewed,
+                t.reviewed_by,
+                t.sources,
+                checked(((educational_reply(kb, t.intent, person=p), None) for p in people), kb),
+            )
+            for t in kb.topics.values()
+        ],
+    )
+    table(
+        "Drug classes",
+        [
+            (
+                c.id,
+                c.reviewed,
+                c.reviewed_by,
+                c.sources,
+                checked(
+                    (
+                        (educational_reply(kb, i, drug_class=c.id, person=p), None)
+                        for i in sorted(MEDICATION_INTENTS)
+                        for p in people
+                    ),
+                    kb,
+                ),
+            )
+            for c in kb.drug_classes.values()
+        ],
+    )
+    table(
+        "Medicines",
+        [
+            (
+                m.generic,
+                m.reviewed,
+                m.reviewed_by,
+                m.sources,
+                checked(
+                    (
+                        (educational_reply(kb, i, medication=m.generic, person=p), None)
+                        for i in sorted(MEDICATION_INTENTS)
+                        for p in people
+                    ),
+                    kb,
+                ),
+            )
+            for m in kb.medications.values()
+        ],
+    )
+    table(
+        "Red flags",
+        [
+            (r.id, r.reviewed, r.reviewed_by, r.sources, checked([(red_flag_reply(kb, [r.id]), r.id)], kb))
+            for r in kb.red_flags.values()
+        ],
+    )
     every = {f.slot: YES for f in kb.checklist.factors}
     c = kb.checklist
     summaries = ((checklist_summary(kb, a, p), None) for a in (every, {}) for p in people)
-    table("Bone-health checklist", [("checklist", c.reviewed, c.reviewed_by,
-                                     [s for f in c.factors for s in f.sources] + list(c.scan_sources),
-                                     checked(summaries, kb, max_words=None))])
+    table(
+        "Bone-health checklist",
+        [
+            (
+                "checklist",
+                c.reviewed,
+                c.reviewed_by,
+                [s for f in c.factors for s in f.sources] + list(c.scan_sources),
+                checked(summaries, kb, max_words=None),
+            )
+        ],
+    )
     a = kb.appointment
     table("Appointment questions", [("appointment", a.reviewed, a.reviewed_by, [], "not an answer: listed for review")])
-    lines.append("Sources with a pinned version are labels (set id or document id) and guidelines; papers are "
-                 "pinned by DOI or PubMed id in `data/knowledge/sources.yml` (`make validate` checks them).")
+    lines.append(
+        "Sources with a pinned version are labels (set id or document id) and guidelines; papers are "
+        "pinned by DOI or PubMed id in `data/knowledge/sources.yml` (`make validate` checks them)."
+    )
     return "\n".join(lines) + "\n", ok
 
 

@@ -1,5 +1,6 @@
 """Read defaults.env (KEY=value lines) the way the Makefile does: a value already in the
 environment wins, and ${KEY} refers to another key."""
+
 import os
 import re
 from pathlib import Path

@@ -21,6 +21,7 @@ data in the same run and scored beside the pipeline; the margin over the best is
 Writes results/understanding/report.md and report.json; exits non-zero past a floor.
 `make test-nlu` runs it.
 """
+
 import argparse
 import asyncio
 import json
@@ -93,8 +94,10 @@ class Summary:
 
 def real_questions(path: Path) -> List[Question]:
     data = yaml.safe_load(path.read_text())["questions"]
-    return [Question(q["text"], q["intent"], q.get("also_ok") or (), q.get("facts") or (), q.get("part", "split"))
-            for q in data]
+    return [
+        Question(q["text"], q["intent"], q.get("also_ok") or (), q.get("facts") or (), q.get("part", "split"))
+        for q in data
+    ]
 
 
 def holdout_questions(path: Path) -> List[Question]:
@@ -127,8 +130,9 @@ def reply_text(parse: Dict, text: str) -> str:
         return red_flag_reply(kb, flags).text
     if intent in kb.topics:
         asked = [e["value"] for e in parse.get("entities", []) if e["entity"] == "red_flag_asked"]
-        return educational_reply(kb, intent, text, entities.get("medication"), entities.get("drug_class"),
-                                 None, asked).text
+        return educational_reply(
+            kb, intent, text, entities.get("medication"), entities.get("drug_class"), None, asked
+        ).text
     return ""
 
 
@@ -139,8 +143,9 @@ def offered_topic(parse: Dict, text: str) -> Optional[str]:
     topics = set(knowledge_base().topics)
     if served not in topics:
         return None
-    return compound.offered_topic(text, parse.get("intent_ranking") or [], served, topics,
-                                  parse.get("questions") or [])[0]
+    return compound.offered_topic(
+        text, parse.get("intent_ranking") or [], served, topics, parse.get("questions") or []
+    )[0]
 
 
 async def parse_all(agent, questions: List[Question], with_facts: bool) -> List[Outcome]:
@@ -148,9 +153,17 @@ async def parse_all(agent, questions: List[Question], with_facts: bool) -> List[
     for q in questions:
         parse = await agent.parse_message(q.text)
         served = parse["intent"]["name"] or DID_YOU_MEAN
-        outcome = Outcome(q.text, q.intent, served, round(parse["intent"].get("confidence", 0.0), 3),
-                          served == q.intent or served in q.also_ok, offered_topic(parse, q.text),
-                          len(q.text.split()) >= LONG_WORDS, q.part, rules=parse.get(RULES_KEY) or ())
+        outcome = Outcome(
+            q.text,
+            q.intent,
+            served,
+            round(parse["intent"].get("confidence", 0.0), 3),
+            served == q.intent or served in q.also_ok,
+            offered_topic(parse, q.text),
+            len(q.text.split()) >= LONG_WORDS,
+            q.part,
+            rules=parse.get(RULES_KEY) or (),
+        )
         guess = next((r for r in parse.get("intent_ranking") or [] if r["name"] != DID_YOU_MEAN), None)
         if guess and served == DID_YOU_MEAN:
             outcome.guess, outcome.guess_confidence = guess["name"], guess["confidence"]
@@ -172,13 +185,16 @@ def summarise(name: str, questions: List[Question], outcomes: List[Outcome], sea
     not_urgent = [o for o in outcomes if o.expected != EMERGENCY]
     with_fact_labels = [o for o in outcomes if o.facts_ok is not None]
     summary = Summary(
-        name=name, count=len(outcomes),
+        name=name,
+        count=len(outcomes),
         accuracy=share([o for o in outcomes if o.right], outcomes),
-        answered_or_offered=share([o for o, q in zip(outcomes, questions, strict=True) if o.right_or_offered(q)],
-                                  outcomes),
+        answered_or_offered=share(
+            [o for o, q in zip(outcomes, questions, strict=True) if o.right_or_offered(q)], outcomes
+        ),
         did_you_mean=share([o for o in outcomes if o.served == DID_YOU_MEAN], outcomes),
         false_emergency=share([o for o in not_urgent if o.served == EMERGENCY], not_urgent),
-        long_count=len(longs), long_accuracy=share([o for o in longs if o.right], longs),
+        long_count=len(longs),
+        long_accuracy=share([o for o in longs if o.right], longs),
         facts=share([o for o in with_fact_labels if o.facts_ok], with_fact_labels) if with_fact_labels else None,
     )
     if not sealed:  # a sealed half never shows a question, a threshold or a rule's hits
@@ -196,8 +212,13 @@ def threshold_table(questions: List[Question], outcomes: List[Outcome]) -> List[
     for t in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         served = [o.guess if o.guess_confidence >= t else DID_YOU_MEAN for o in outcomes]
         right = [s == q.intent or s in q.also_ok for s, q in zip(served, questions, strict=True)]
-        rows.append({"threshold": t, "accuracy": round(sum(right) / len(right), 4),
-                     "did_you_mean": round(served.count(DID_YOU_MEAN) / len(served), 4)})
+        rows.append(
+            {
+                "threshold": t,
+                "accuracy": round(sum(right) / len(right), 4),
+                "did_you_mean": round(served.count(DID_YOU_MEAN) / len(served), 4),
+            }
+        )
     return rows
 
 
@@ -225,40 +246,67 @@ def rule_table(outcomes: List[Outcome]) -> Dict[str, Dict[str, int]]:
 
 
 def markdown(summaries: List[Summary], baselines: Dict[str, Dict[str, float]]) -> str:
-    lines = ["# Understanding: real questions (dev and sealed test halves) and the held-out set", "",
-             "| set | questions | intent | answered or offered | did you mean | emergency, not urgent "
-             "| long (n) | long | facts |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "# Understanding: real questions (dev and sealed test halves) and the held-out set",
+        "",
+        "| set | questions | intent | answered or offered | did you mean | emergency, not urgent "
+        "| long (n) | long | facts |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for s in summaries:
         facts = f"{s.facts:.1%}" if s.facts is not None else "-"
-        lines.append(f"| {s.name} | {s.count} | {s.accuracy:.1%} | {s.answered_or_offered:.1%} | "
-                     f"{s.did_you_mean:.1%} | {s.false_emergency:.1%} | {s.long_count} | {s.long_accuracy:.1%} "
-                     f"| {facts} |")
+        lines.append(
+            f"| {s.name} | {s.count} | {s.accuracy:.1%} | {s.answered_or_offered:.1%} | "
+            f"{s.did_you_mean:.1%} | {s.false_emergency:.1%} | {s.long_count} | {s.long_accuracy:.1%} "
+            f"| {facts} |"
+        )
     if baselines:
         sets = list(next(iter(baselines.values())))
-        lines += ["", "Baselines, trained on the same data in this run (top intent, no fallback, no rules):", "",
-                  "| model | " + " | ".join(sets) + " |", "| --- |" + " ---: |" * len(sets)]
+        lines += [
+            "",
+            "Baselines, trained on the same data in this run (top intent, no fallback, no rules):",
+            "",
+            "| model | " + " | ".join(sets) + " |",
+            "| --- |" + " ---: |" * len(sets),
+        ]
         for name, scores in baselines.items():
             lines.append(f"| {name} | " + " | ".join(f"{scores[s]:.1%}" for s in sets) + " |")
     for s in summaries:
         if s.thresholds:
-            lines += ["", f"Fallback threshold, {s.name}: " + ", ".join(
-                f"{r['threshold']}: {r['accuracy']:.1%} right / {r['did_you_mean']:.1%} did-you-mean"
-                for r in s.thresholds)]
+            lines += [
+                "",
+                f"Fallback threshold, {s.name}: "
+                + ", ".join(
+                    f"{r['threshold']}: {r['accuracy']:.1%} right / {r['did_you_mean']:.1%} did-you-mean"
+                    for r in s.thresholds
+                ),
+            ]
         if s.missing_facts:
-            lines += ["", f"Facts most often missing from answers on the right topic, {s.name}: " + "; ".join(
-                f"{m['topic']}: {m['facts']} ({m['count']})" for m in s.missing_facts)]
+            lines += [
+                "",
+                f"Facts most often missing from answers on the right topic, {s.name}: "
+                + "; ".join(f"{m['topic']}: {m['facts']} ({m['count']})" for m in s.missing_facts),
+            ]
         if s.rules:
-            lines += ["", f"Rules on {s.name} (fired / served intent right): " + ", ".join(
-                f"{rule} {r['fired']}/{r['agreed']}" for rule, r in s.rules.items())]
+            lines += [
+                "",
+                f"Rules on {s.name} (fired / served intent right): "
+                + ", ".join(f"{rule} {r['fired']}/{r['agreed']}" for rule, r in s.rules.items()),
+            ]
     for s in summaries:
         if s.misses:
-            lines += ["", f"## Misses: {s.name} ({len(s.misses)})", "",
-                      "| expected | served | conf | rules | text |", "| --- | --- | ---: | --- | --- |"]
+            lines += [
+                "",
+                f"## Misses: {s.name} ({len(s.misses)})",
+                "",
+                "| expected | served | conf | rules | text |",
+                "| --- | --- | ---: | --- | --- |",
+            ]
             for m in s.misses:
                 text = m["text"].replace("|", "/").replace("\n", " ")
-                lines.append(f"| {m['expected']} | {m['served']} | {m['confidence']} | {','.join(m['rules'])} "
-                             f"| {text[:160]} |")
+                lines.append(
+                    f"| {m['expected']} | {m['served']} | {m['confidence']} | {','.join(m['rules'])} | {text[:160]} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -290,8 +338,12 @@ def main() -> int:
     parser.add_argument("--max-false-emergency", type=float, default=1.0)
     parser.add_argument("--min-long-accuracy", type=float, default=0.0)
     parser.add_argument("--min-holdout-accuracy", type=float, default=0.0)
-    parser.add_argument("--min-margin", type=float, default=None,
-                        help="with --baselines: the pipeline's lead over the best baseline on test")
+    parser.add_argument(
+        "--min-margin",
+        type=float,
+        default=None,
+        help="with --baselines: the pipeline's lead over the best baseline on test",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -306,8 +358,15 @@ def main() -> int:
     test_summary = summarise("test (sealed)", test, test_out, sealed=True)
     parts = sorted({q.part for q in test})
     summaries = [summarise("dev", dev, dev_out, sealed=False), test_summary]
-    summaries += [summarise(f"test: {part} part", [q for q in test if q.part == part],
-                            [o for o in test_out if o.part == part], sealed=True) for part in parts]
+    summaries += [
+        summarise(
+            f"test: {part} part",
+            [q for q in test if q.part == part],
+            [o for o in test_out if o.part == part],
+            sealed=True,
+        )
+        for part in parts
+    ]
     summaries.append(summarise("held-out set", holdout, holdout_out, sealed=True))
 
     baselines = baseline_scores({"dev": dev, "test (sealed)": test}) if args.baselines else {}
@@ -319,8 +378,9 @@ def main() -> int:
         report += f"\nPipeline minus the best baseline ({best_name}) on the sealed test half: {margin:+.1%}\n"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.md").write_text(report)
-    (args.out / "report.json").write_text(json.dumps(
-        {"summaries": [asdict(s) for s in summaries], "baselines": baselines, "margin": margin}, indent=1))
+    (args.out / "report.json").write_text(
+        json.dumps({"summaries": [asdict(s) for s in summaries], "baselines": baselines, "margin": margin}, indent=1)
+    )
     print(report.split("\n## ")[0])
 
     failures = []
@@ -330,8 +390,10 @@ def main() -> int:
     if s.did_you_mean > args.max_did_you_mean:
         failures.append(f"{s.name}: did-you-mean {s.did_you_mean:.1%} > {args.max_did_you_mean:.1%}")
     if s.false_emergency > args.max_false_emergency:
-        failures.append(f"{s.name}: emergency replies to non-urgent questions "
-                        f"{s.false_emergency:.1%} > {args.max_false_emergency:.1%}")
+        failures.append(
+            f"{s.name}: emergency replies to non-urgent questions "
+            f"{s.false_emergency:.1%} > {args.max_false_emergency:.1%}"
+        )
     if s.long_accuracy < args.min_long_accuracy:
         failures.append(f"{s.name}: long messages {s.long_accuracy:.1%} < {args.min_long_accuracy:.1%}")
     if summaries[-1].accuracy < args.min_holdout_accuracy:

@@ -13,6 +13,7 @@ milliseconds. It is a benchmark, not a test: it asserts nothing about speed.
 It refuses a URL that is not on the loopback interface, and caps the run at 100 x 100
 messages, so it cannot be pointed at someone else's server or run away.
 """
+
 import argparse
 import asyncio
 import ipaddress
@@ -79,8 +80,15 @@ def percentile(sorted_values: List[float], fraction: float) -> Optional[float]:
     return round(sorted_values[index], 1)
 
 
-async def conversation(session: aiohttp.ClientSession, webhook: str, number: int, messages: int,
-                       latencies: List[float], errors: Counter, questions: Sequence[str]) -> None:
+async def conversation(
+    session: aiohttp.ClientSession,
+    webhook: str,
+    number: int,
+    messages: int,
+    latencies: List[float],
+    errors: Counter,
+    questions: Sequence[str],
+) -> None:
     sender = f"web-{uuid.uuid4()}"  # the widget's id: the only kind a public channel takes
     for turn in range(messages):
         text = questions[(number + turn) % len(questions)]
@@ -100,8 +108,9 @@ async def conversation(session: aiohttp.ClientSession, webhook: str, number: int
             errors[type(error).__name__] += 1
 
 
-async def run(url: str, conversations: int, messages: int, timeout: float,
-              questions: Optional[Sequence[str]] = None) -> Dict:
+async def run(
+    url: str, conversations: int, messages: int, timeout: float, questions: Optional[Sequence[str]] = None
+) -> Dict:
     """Each conversation walks through `questions` (default QUESTIONS) from its own start."""
     questions = questions or QUESTIONS
     webhook = url.rstrip("/") + "/webhooks/rest/webhook"
@@ -110,8 +119,9 @@ async def run(url: str, conversations: int, messages: int, timeout: float,
     connector = aiohttp.TCPConnector(limit=conversations)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(conversation(session, webhook, n, messages, latencies, errors, questions)
-                               for n in range(conversations)))
+        await asyncio.gather(
+            *(conversation(session, webhook, n, messages, latencies, errors, questions) for n in range(conversations))
+        )
         duration = time.perf_counter() - started
     latencies.sort()
     total = conversations * messages
@@ -137,8 +147,11 @@ async def run(url: str, conversations: int, messages: int, timeout: float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
-                        help="the Rasa server (default: http://127.0.0.1:$RASA_PORT)")
+    parser.add_argument(
+        "--url",
+        default=f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}",
+        help="the Rasa server (default: http://127.0.0.1:$RASA_PORT)",
+    )
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--messages", type=int, default=25, help="messages per conversation")
     parser.add_argument("--timeout", type=float, default=120, help="seconds one request may take")

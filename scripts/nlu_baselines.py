@@ -11,6 +11,7 @@ No fallback threshold and no rules: a baseline always answers its top intent. `m
 (scripts/evaluate_understanding.py) scores them on the real-question halves beside the
 pipeline; the pipeline keeps a part only where it beats the best of them on the sealed half.
 """
+
 import re
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple

@@ -13,6 +13,7 @@ keeps everything. Prints what it did as one line of JSON; sender ids are not pri
 the deleted rows are overwritten and the file compacted (VACUUM), so no copy stays on disk. The
 Rasa server runs the same purge on a schedule (RETENTION_DAYS, default 30).
 """
+
 import argparse
 import json
 import os
@@ -59,8 +60,13 @@ def tracker_store_engine(endpoints: Optional[Path] = None) -> Any:
         raise SystemExit(f"{endpoints}: the tracker store is not an SQL store; nothing to purge.")
     kwargs: Dict[str, Any] = config.kwargs
     url = SQLTrackerStore.get_db_url(
-        kwargs.get("dialect", "sqlite"), config.url, kwargs.get("port"), kwargs.get("db", "rasa.db"),
-        kwargs.get("username"), kwargs.get("password"), query=kwargs.get("query"),
+        kwargs.get("dialect", "sqlite"),
+        config.url,
+        kwargs.get("port"),
+        kwargs.get("db", "rasa.db"),
+        kwargs.get("username"),
+        kwargs.get("password"),
+        query=kwargs.get("query"),
     )
     return sa.create_engine(url, **create_engine_kwargs(url))
 
@@ -74,8 +80,12 @@ def purge(engine: Any, older_than_days: float, dry_run: bool = False) -> Dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--older-than-days", type=float, required=True,
-                        help="delete conversations whose last event is older than this many days")
+    parser.add_argument(
+        "--older-than-days",
+        type=float,
+        required=True,
+        help="delete conversations whose last event is older than this many days",
+    )
     parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
     parser.add_argument("--endpoints", type=Path, help="default: ENDPOINTS (endpoints.env.yml)")
     args = parser.parse_args()

@@ -12,6 +12,7 @@ No sender ids are printed: they are read only to count one vote and one comment 
 and topic (the last one), so one person cannot skew the table. What people typed is escaped
 for Markdown and HTML, so a report rendered on a wiki shows it as text (SECURITY-REVIEW F11).
 """
+
 import argparse
 import json
 import os
@@ -43,7 +44,8 @@ def unanswered(engine: Any, days: float = 0) -> List[Dict[str, Any]]:
     if not sa.inspect(engine).has_table(events.name):
         return []
     query = sa.select(events.c.intent_name, events.c.data).where(
-        events.c.type_name == "user", events.c.intent_name.in_(list(UNANSWERED)))
+        events.c.type_name == "user", events.c.intent_name.in_(list(UNANSWERED))
+    )
     if days:
         query = query.where(events.c.timestamp >= time.time() - days * SECONDS_PER_DAY)
     counts: Counter = Counter()
@@ -63,8 +65,11 @@ def feedback(engine: Any, days: float = 0) -> List[Dict[str, Any]]:
     events = SQLTrackerStore.SQLEvent.__table__
     if not sa.inspect(engine).has_table(events.name):
         return []
-    query = sa.select(events.c.sender_id, events.c.data).where(
-        events.c.type_name == "slot", events.c.data.like(f"%{FEEDBACK_SLOT}%")).order_by(events.c.id)
+    query = (
+        sa.select(events.c.sender_id, events.c.data)
+        .where(events.c.type_name == "slot", events.c.data.like(f"%{FEEDBACK_SLOT}%"))
+        .order_by(events.c.id)
+    )
     if days:
         query = query.where(events.c.timestamp >= time.time() - days * SECONDS_PER_DAY)
     with engine.connect() as connection:

@@ -15,6 +15,7 @@
 
 Nothing here waits a fixed time: every wait is on a condition with a deadline.
 """
+
 import shutil
 import subprocess
 import threading
@@ -45,6 +46,7 @@ def pytest_collection_modifyitems(config, items):
 
 # ------------------------------------------------------------------ data
 
+
 @pytest.fixture(scope="session")
 def kb():
     from assistant.knowledge import load_knowledge_base
@@ -60,6 +62,7 @@ def domain():
 
 
 # ------------------------------------------------------------------ conversations
+
 
 def make_sender(prefix: str = "test") -> str:
     """`<prefix>-<8 hex digits>`; for the prefix "web", the widget's own form `web-<uuid4>`,
@@ -82,6 +85,7 @@ def feedback_records(servers: Servers, sender: str) -> List[Dict]:
 
 # ------------------------------------------------------------------ servers
 
+
 @pytest.fixture(scope="session")
 def model() -> Path:
     if not MODEL.exists():
@@ -93,6 +97,7 @@ def model() -> Path:
 def start_servers(model, tmp_path_factory) -> Callable[..., ContextManager[Servers]]:
     """`with start_servers(name, **options) as s:` an action server and a Rasa server in a new
     directory under pytest's temporary one, options as devtools.servers.Servers takes them."""
+
     def start(name: str = "servers", **options: Any) -> ContextManager[Servers]:
         return running_servers(tmp_path_factory.mktemp(name), **options)
 
@@ -114,6 +119,7 @@ def own_servers(start_servers, request) -> Iterator[Servers]:
 
 
 # ------------------------------------------------------------------ socket.io
+
 
 class SocketioChat:
     """A socket.io client as the chat widget connects: `confirmed` session ids and bot
@@ -161,8 +167,14 @@ class SocketioChat:
 # ------------------------------------------------------------------ Chromium
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -182,8 +194,13 @@ def browser():
 
 # ------------------------------------------------------------------ waiting, Redis
 
-def wait_for(condition: Callable[[], Any], timeout: float = 240, what: str = "condition",
-             process: Optional[subprocess.Popen] = None) -> Any:
+
+def wait_for(
+    condition: Callable[[], Any],
+    timeout: float = 240,
+    what: str = "condition",
+    process: Optional[subprocess.Popen] = None,
+) -> Any:
     """Poll `condition` until it returns something true (connection errors count as not yet);
     fail when `process` exits or the deadline passes."""
     deadline = time.monotonic() + timeout
@@ -208,8 +225,19 @@ def redis_server(workdir: Path, password: Optional[str] = None) -> Iterator[int]
     if not shutil.which("redis-server"):
         pytest.fail("redis-server not found: `make system-deps`")
     port = free_port()
-    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(workdir)] + (["--requirepass", password] if password else [])
+    args = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+    ] + (["--requirepass", password] if password else [])
     with open(workdir / "redis.log", "wb") as log:
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     try:

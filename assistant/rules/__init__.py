@@ -11,6 +11,7 @@ red-flag rule, last, wins over everything. components/intent_rules.py is the Ras
 tests/unit/test_intent_rules.py holds each rule's positives and negatives
 (tests/fixtures/intent_rules.yml), and `make test-nlu` prints how often each fires on dev.
 """
+
 from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -67,11 +68,17 @@ def apply_verdict(parse: Parse, name: str, verdict: Optional[Verdict]) -> Parse:
         ranking = _ruled_out(ranking, ruled_out)
     if verdict.override:
         ranking = [{"name": verdict.override, "confidence": 1.0}] + [
-            r for r in ranking if r.get("name") != verdict.override]
+            r for r in ranking if r.get("name") != verdict.override
+        ]
     # A rule fired when it changed the answer or added what the answer reads (red-flag entities).
     changed = bool(ranking) and (not parse.ranking or ranking[0]["name"] != parse.ranking[0]["name"])
-    return replace(parse, ranking=ranking, ruled_out=ruled_out, entities=parse.entities + tuple(verdict.entities),
-                   fired=parse.fired + ((name,) if changed or verdict.entities else ()))
+    return replace(
+        parse,
+        ranking=ranking,
+        ruled_out=ruled_out,
+        entities=parse.entities + tuple(verdict.entities),
+        fired=parse.fired + ((name,) if changed or verdict.entities else ()),
+    )
 
 
 def apply_rules(parse: Parse, rules: Optional[Sequence[Tuple[str, Rule]]] = None) -> Parse:

@@ -3,6 +3,7 @@
 Each is a pure function of the parse. Measured on the dev half of the real questions before it
 stays (`make test-nlu` prints each rule's firings and how often the served intent was then right).
 """
+
 from typing import Optional
 
 from assistant import intents
@@ -10,13 +11,19 @@ from assistant.conversation_control import is_conversation_control
 from assistant.language import looks_non_english, shows_other_language
 from assistant.red_flags import red_flag_detector
 from assistant.rules import Parse, Verdict
-from assistant.text_checks import (asks_about_alcohol, asks_amount_of_medicine, asks_to_stop_the_disease,
-                                   medicine_question_intent, names_a_vaccine)
+from assistant.text_checks import (
+    asks_about_alcohol,
+    asks_amount_of_medicine,
+    asks_to_stop_the_disease,
+    medicine_question_intent,
+    names_a_vaccine,
+)
 
 # Topics whose answers are about changing a medicine and already say the team decides: "could
 # I come off my biologic now that I'm well?" keeps the tapering answer.
-CHANGE_TOPICS = frozenset({"ask_tapering", "ask_biosimilars", "ask_biologic_not_working", "ask_alcohol",
-                           "ask_nsaids_not_working"})
+CHANGE_TOPICS = frozenset(
+    {"ask_tapering", "ask_biosimilars", "ask_biologic_not_working", "ask_alcohol", "ask_nsaids_not_working"}
+)
 # A dose or stop question needs some weight from the classifier ("can I take extra Arcoxia on
 # bad days?") before the words decide. Overriding an unsure classifier too lost two dev
 # questions and caught none.
@@ -43,30 +50,33 @@ def stop_is_conversation_control(p: Parse) -> Optional[Verdict]:
 
 
 def stopping_the_disease(p: Parse) -> Optional[Verdict]:
-    """"Is there a way to stop the fusion?" asks about AS, not to stop a medicine."""
+    """ "Is there a way to stop the fusion?" asks about AS, not to stop a medicine."""
     if not p.names_medicine() and asks_to_stop_the_disease(p.text):
         return Verdict(rule_out=(intents.ASK_STOP_MEDICATION,))
     return None
 
 
 def a_vaccine_is_not_a_medicine_change(p: Parse) -> Optional[Verdict]:
-    """"Should I skip my flu shot?": timing a vaccine is the vaccines topic, whose answer says to
+    """ "Should I skip my flu shot?": timing a vaccine is the vaccines topic, whose answer says to
     ask the team; it is no dose or stop request unless one is asked in words."""
-    if p.top in intents.MEDICINE_DECISIONS and names_a_vaccine(p.text) and \
-            not medicine_question_intent(p.text, p.names_medicine()):
+    if (
+        p.top in intents.MEDICINE_DECISIONS
+        and names_a_vaccine(p.text)
+        and not medicine_question_intent(p.text, p.names_medicine())
+    ):
         return Verdict(rule_out=tuple(intents.MEDICINE_DECISIONS))
     return None
 
 
 def drinking_is_not_a_dose(p: Parse) -> Optional[Verdict]:
-    """"How much can I drink on sulfasalazine?" is the alcohol topic, with its own no-number answer."""
+    """ "How much can I drink on sulfasalazine?" is the alcohol topic, with its own no-number answer."""
     if p.top == intents.ASK_DOSAGE and asks_about_alcohol(p.text):
         return Verdict(rule_out=(intents.ASK_DOSAGE,))
     return None
 
 
 def amount_of_a_medicine(p: Parse) -> Optional[Verdict]:
-    """"How much prednisone for a flare?" asks for a dose however sure the classifier is of
+    """ "How much prednisone for a flare?" asks for a dose however sure the classifier is of
     the flare or steroid topic. A class is counted, not dosed ("how many anti-inflammatories
     must she try?"): only a named medicine counts."""
     starts = [int(e["start"]) for e in p.medicines if e.get("entity") == "medication" and e.get("start") is not None]
@@ -99,8 +109,15 @@ def red_flag(p: Parse) -> Optional[Verdict]:
             return Verdict(rule_out=(intents.REPORT_RED_FLAG,))
         return None
     urgent = detector.urgent(p.text)
-    entities = tuple({"entity": "red_flag" if f in urgent else "red_flag_asked", "value": f, "confidence": 1.0,
-                      "extractor": "IntentRules"} for f in touched)
+    entities = tuple(
+        {
+            "entity": "red_flag" if f in urgent else "red_flag_asked",
+            "value": f,
+            "confidence": 1.0,
+            "extractor": "IntentRules",
+        }
+        for f in touched
+    )
     if urgent:
         return Verdict(override=intents.REPORT_RED_FLAG, entities=entities)
     # The classifier heard an emergency in a general question: the rules know better.

@@ -4,6 +4,7 @@ The demo page is served from web/ on a free port; Rasa is started with `--cors` 
 that page's origin, so every test also exercises CORS the way a clinic's website would.
 Debian's Chromium (`browser`) is in tests/conftest.py, shared with tests/security/.
 """
+
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer

@@ -3,6 +3,7 @@
 Each test gets a fresh browser profile (so a new sender id) and opens web/index.html with
 ?server= pointing at the test Rasa server, which allows only the test page's origin (CORS).
 """
+
 import json
 import os
 import re
@@ -16,8 +17,10 @@ from devtools.servers import ROOT, free_port
 from tests.conftest import feedback_records
 
 TITLE = "AS information assistant"
-ERROR_TEXT = ("Sorry, I can't reach the assistant right now. Please try again in a moment. "
-              "In an emergency, call your local emergency number.")
+ERROR_TEXT = (
+    "Sorry, I can't reach the assistant right now. Please try again in a moment. "
+    "In an emergency, call your local emergency number."
+)
 XSS = "<img src=x onerror=alert(1)>"
 # The picture of the widget mid-conversation: written under results/ on every run; README's
 # docs/widget.png is replaced only on request (UPDATE_SCREENSHOT=1 make test-browser).
@@ -29,6 +32,7 @@ WEBHOOK = re.compile(r"/webhooks/rest/webhook$")
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def panel(page):
     return page.get_by_role("dialog", name=TITLE)
@@ -76,6 +80,7 @@ def images_have_failed(page):
 
 
 # ------------------------------------------------------------------ opening, notice, a11y
+
 
 def test_bubble_opens_dialog_with_notice_and_accessible_parts(page, demo_url):
     page.goto(demo_url)
@@ -215,8 +220,10 @@ def test_a_conversation_the_server_forgot_is_forgotten_in_the_browser_too(page, 
     open_widget(page)
     ask(page, "what are biologics?")
     # As after scripts/purge_conversations.py: the server has no messages for this conversation.
-    page.route(HISTORY, lambda route: route.fulfill(status=200, content_type="application/json",
-                                                    body=json.dumps({"messages": []})))
+    page.route(
+        HISTORY,
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps({"messages": []})),
+    )
     page.reload()
     expect(panel(page)).to_be_visible()
     expect(page.locator("[data-role=typing]")).to_have_count(0)
@@ -225,6 +232,7 @@ def test_a_conversation_the_server_forgot_is_forgotten_in_the_browser_too(page, 
 
 
 # ------------------------------------------------------------------ safety of rendering
+
 
 def test_html_typed_by_the_user_is_shown_as_characters(page, demo_url, dialogs):
     page.goto(demo_url)
@@ -242,14 +250,20 @@ def test_html_typed_by_the_user_is_shown_as_characters(page, demo_url, dialogs):
 
 
 def test_bot_text_is_text_only_and_only_http_links_are_made(page, demo_url, dialogs):
-    bot_text = ("Read more at https://www.niams.nih.gov/health-topics/ankylosing-spondylitis.\n\n"
-                f"{XSS} javascript:alert(2) (see http://example.org/a_(b))\n\nSource: test")
+    bot_text = (
+        "Read more at https://www.niams.nih.gov/health-topics/ankylosing-spondylitis.\n\n"
+        f"{XSS} javascript:alert(2) (see http://example.org/a_(b))\n\nSource: test"
+    )
 
     def fake_webhook(route):
-        route.fulfill(status=200, content_type="application/json",
-                      headers={"Access-Control-Allow-Origin": "*"},
-                      body=json.dumps([{"recipient_id": "x", "text": bot_text,
-                                        "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}]}]))
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps(
+                [{"recipient_id": "x", "text": bot_text, "buttons": [{"title": "<b>bold</b>", "payload": "/greet"}]}]
+            ),
+        )
 
     page.route(WEBHOOK, fake_webhook)
     page.goto(demo_url)
@@ -276,27 +290,34 @@ def test_bot_text_is_text_only_and_only_http_links_are_made(page, demo_url, dial
 def test_linkify_only_links_http_and_https(page, demo_url):
     page.goto(demo_url)
     page.wait_for_function("window.ASAssistant && window.ASAssistant.linkifyParts")
-    parts = page.evaluate("t => window.ASAssistant.linkifyParts(t)",
-                          "See https://a.example/x?y=1, or http://b.example. Not javascript:alert(1), "
-                          "not ftp://c.example, not data:text/html,<b>")
+    parts = page.evaluate(
+        "t => window.ASAssistant.linkifyParts(t)",
+        "See https://a.example/x?y=1, or http://b.example. Not javascript:alert(1), "
+        "not ftp://c.example, not data:text/html,<b>",
+    )
     links = [p["value"] for p in parts if p["type"] == "link"]
     assert links == ["https://a.example/x?y=1", "http://b.example"]
     assert "".join(p["value"] for p in parts).startswith("See https://a.example/x?y=1, or http://b.example. Not")
     # Rendered: real <a> elements with safe attributes, and text nodes for everything else.
-    html = page.evaluate("""t => {
+    html = page.evaluate(
+        """t => {
         const p = document.createElement('p');
         window.ASAssistant.renderRichText(p, t);
         return [p.querySelectorAll('a').length, p.querySelector('a').rel, p.querySelector('a').target,
                 p.querySelectorAll('img').length];
-    }""", "Go to https://ok.example <img src=x onerror=alert(1)>")
+    }""",
+        "Go to https://ok.example <img src=x onerror=alert(1)>",
+    )
     assert html == [1, "noopener noreferrer", "_blank", 0]
 
 
 def test_config_from_data_attributes(page, page_origin, servers, web_root):
     """The alternative embed: data- attributes on the one script tag, no config object."""
-    html = (f'<!doctype html><html lang="en"><head><title>Embed</title></head><body><p>Clinic</p>'
-            f'<script src="/widget.js" defer data-server-url="{servers.url}" data-title="Clinic helper"'
-            f' data-primary-color="#aa3300" data-position="left"></script></body></html>')
+    html = (
+        f'<!doctype html><html lang="en"><head><title>Embed</title></head><body><p>Clinic</p>'
+        f'<script src="/widget.js" defer data-server-url="{servers.url}" data-title="Clinic helper"'
+        f' data-primary-color="#aa3300" data-position="left"></script></body></html>'
+    )
     (web_root / "embed.html").write_text(html)
     page.goto(f"{page_origin}/embed.html")
     bubble = page.get_by_role("button", name="Open Clinic helper")
@@ -310,6 +331,7 @@ def test_config_from_data_attributes(page, page_origin, servers, web_root):
 
 # ------------------------------------------------------------------ waiting and failures
 
+
 def test_typing_indicator_shows_while_waiting(page, demo_url):
     held = []
     page.route(WEBHOOK, lambda route: held.append(route))
@@ -322,8 +344,9 @@ def test_typing_indicator_shows_while_waiting(page, demo_url):
     expect(typing).to_be_visible()  # Playwright hands over the held route with the request, before this
     expect(typing).to_contain_text("typing")
     assert len(held) == 1
-    held[0].fulfill(status=200, content_type="application/json",
-                    body=json.dumps([{"recipient_id": "x", "text": "An answer."}]))
+    held[0].fulfill(
+        status=200, content_type="application/json", body=json.dumps([{"recipient_id": "x", "text": "An answer."}])
+    )
     expect(typing).to_have_count(0)
     expect(bot_texts(page).last).to_have_text("An answer.")
     assert len(held) == 1  # one request for one message
@@ -360,6 +383,7 @@ def test_other_origins_are_refused_by_cors(page, web_port, servers):
 
 
 # ------------------------------------------------------------------ keyboard, layout, copy, limits
+
 
 def test_keyboard_open_focus_and_escape(page, demo_url):
     page.goto(demo_url)
@@ -418,8 +442,10 @@ def test_copy_button_copies_a_bot_message(page, demo_url):
 
 
 def test_copy_falls_back_without_the_clipboard_api(page, demo_url):
-    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});"
-                         "document.execCommand = (c) => { window.__copied = c; return true; };")
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'clipboard', {value: undefined});"
+        "document.execCommand = (c) => { window.__copied = c; return true; };"
+    )
     page.goto(demo_url)
     open_widget(page)
     ask(page, "hello")
@@ -449,6 +475,7 @@ def test_message_length_is_limited_to_2000_characters(page, demo_url):
 
 
 # ------------------------------------------------------------------ was this helpful?, print, the clinic
+
 
 def answer_with(page, text):
     """The message (bubble, actions, thumbs) whose text contains `text`."""
@@ -506,8 +533,10 @@ def test_thumbs_down_asks_once_what_was_missing(page, demo_url, servers):
     expect(answer.get_by_role("status")).to_have_text(kb.frame["feedback_comment_thanks"])
     expect(box).to_have_count(0)
     sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
-    assert feedback_records(servers, sender) == [{"topic": "ask_flare", "helpful": False},
-                                                 {"topic": "ask_flare", "comment": "what to do at night"}]
+    assert feedback_records(servers, sender) == [
+        {"topic": "ask_flare", "helpful": False},
+        {"topic": "ask_flare", "comment": "what to do at night"},
+    ]
     # The conversation goes on as before, and nobody is asked again.
     ask(page, "and how long do they last?")
     expect(page.get_by_label("What was missing? (optional)")).to_have_count(0)
@@ -567,6 +596,7 @@ def test_history_after_a_reload_also_with_an_api_token(page, demo_url, servers):
 
 # ------------------------------------------------------------------ the server going away (last: it restarts Rasa)
 
+
 def test_rasa_stopping_mid_conversation_shows_message_then_recovers(page, demo_url, servers):
     page.goto(demo_url)
     open_widget(page)
@@ -584,6 +614,7 @@ def test_rasa_stopping_mid_conversation_shows_message_then_recovers(page, demo_u
 
 # ------------------------------------------------------------------ where the conversation is kept
 
+
 def test_by_default_nothing_is_kept_across_visits(page, demo_url):
     page.goto(demo_url)
     # What an older version of the widget left in localStorage is deleted on the next visit.
@@ -596,9 +627,11 @@ def test_by_default_nothing_is_kept_across_visits(page, demo_url):
 
 
 def test_a_remembered_conversation_expires_and_is_then_deleted(page, page_origin, servers, web_root):
-    html = (f'<!doctype html><html lang="en"><head><title>Remember</title></head><body><p>Clinic</p>'
-            f'<script src="/widget.js" defer data-server-url="{servers.url}" data-remember-conversation="true"'
-            f' data-remember-days="1"></script></body></html>')
+    html = (
+        f'<!doctype html><html lang="en"><head><title>Remember</title></head><body><p>Clinic</p>'
+        f'<script src="/widget.js" defer data-server-url="{servers.url}" data-remember-conversation="true"'
+        f' data-remember-days="1"></script></body></html>'
+    )
     (web_root / "remember.html").write_text(html)
     page.goto(f"{page_origin}/remember.html")
     open_widget(page)
@@ -615,7 +648,8 @@ def test_a_remembered_conversation_expires_and_is_then_deleted(page, page_origin
         page.reload()
     assert forgot.value.ok  # and the server forgets it too
     assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30).json() == {
-        "messages": []}
+        "messages": []
+    }
     assert page.evaluate("localStorage.getItem('as-assistant:sender')") != sender
     assert page.evaluate("localStorage.getItem('as-assistant:history')") is None
     open_widget(page)

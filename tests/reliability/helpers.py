@@ -1,4 +1,5 @@
 """Small clients for the reliability tests: REST, the HTTP API and socket.io."""
+
 from typing import Any, Callable, Dict, List, Optional
 
 import requests
@@ -24,8 +25,13 @@ def bot_texts(messages: List[Dict]) -> List[str]:
     return [m["text"] for m in messages if m.get("text")]
 
 
-def socketio_say(servers: Servers, session_id: str, message: Any,
-                 until: Optional[Callable[[List[str]], bool]] = None, timeout: float = 60) -> List[Dict]:
+def socketio_say(
+    servers: Servers,
+    session_id: str,
+    message: Any,
+    until: Optional[Callable[[List[str]], bool]] = None,
+    timeout: float = 60,
+) -> List[Dict]:
     """Send one message as the chat widget does; the bot messages that came back.
 
     Waits on the client's own events, never a fixed time: until `until(texts)` holds for the
@@ -38,6 +44,7 @@ def socketio_say(servers: Servers, session_id: str, message: Any,
         chat.emit("session_request", {"session_id": session_id})
         assert chat.wait_until(lambda: chat.confirmed, 10), "no session_confirm"
         chat.emit("user_uttered", {"message": message, "session_id": session_id})
-        assert chat.wait_until(lambda: until(chat.texts()), timeout), \
+        assert chat.wait_until(lambda: until(chat.texts()), timeout), (
             f"no complete reply within {timeout}s: {chat.replies}"
+        )
     return chat.replies

@@ -2,6 +2,7 @@
 
 Against the real servers, over the REST webhook (channels/rest_channel.py) and the HTTP API.
 """
+
 import json
 
 import pytest
@@ -102,8 +103,12 @@ def test_malformed_body_gets_a_400(servers, raw):
 
 @pytest.mark.parametrize("raw", PARSE_BODIES.values(), ids=PARSE_BODIES.keys())
 def test_parse_api_bad_body_gets_a_400(servers, raw):
-    r = requests.post(f"{servers.url}/model/parse", data=raw,
-                      headers={"Content-Type": "application/json", **servers.api_headers}, timeout=30)
+    r = requests.post(
+        f"{servers.url}/model/parse",
+        data=raw,
+        headers={"Content-Type": "application/json", **servers.api_headers},
+        timeout=30,
+    )
     assert r.status_code == 400, r.text
     assert r.json()["reason"] == "BadRequest"
 
@@ -116,8 +121,12 @@ def test_parse_api_odd_text_is_parsed(servers, text):
 
 
 def test_add_message_api_bad_body_gets_a_400(servers, new_sender):
-    r = requests.post(f"{servers.url}/conversations/{new_sender('rel')}/messages", json={"text": 5, "sender": "user"},
-                      headers=servers.api_headers, timeout=30)
+    r = requests.post(
+        f"{servers.url}/conversations/{new_sender('rel')}/messages",
+        json={"text": 5, "sender": "user"},
+        headers=servers.api_headers,
+        timeout=30,
+    )
     assert r.status_code == 400, r.text
 
 
@@ -151,8 +160,12 @@ def test_message_at_the_limit_is_not_cut(servers, new_sender):
 
 
 def test_streamed_reply_still_works(servers, new_sender):
-    r = requests.post(f"{servers.url}/webhooks/rest/webhook", params={"stream": "true"},
-                      json={"sender": new_sender("rel"), "message": "what are biologics?"}, timeout=60)
+    r = requests.post(
+        f"{servers.url}/webhooks/rest/webhook",
+        params={"stream": "true"},
+        json={"sender": new_sender("rel"), "message": "what are biologics?"},
+        timeout=60,
+    )
     assert r.status_code == 200
     lines = [json.loads(line) for line in r.text.splitlines() if line.strip()]
     assert any("Source:" in m.get("text", "") for m in lines)
@@ -172,8 +185,12 @@ def test_after_all_that_it_still_answers_and_never_crashed(servers, new_sender):
 def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers, new_sender):
     kb = knowledge_base()
     session = new_sender("sio")
-    replies = [r.get("text", "") for r in socketio_say(servers, session, "what is bone marrow edema?",
-                                                       until=lambda t: any("Source:" in x for x in t))]
+    replies = [
+        r.get("text", "")
+        for r in socketio_say(
+            servers, session, "what is bone marrow edema?", until=lambda t: any("Source:" in x for x in t)
+        )
+    ]
     assert kb.topics["ask_bme_definition"].answer in "\n".join(replies)
 
     full = "what are biologics?" + " more words" * 1000
@@ -184,13 +201,16 @@ def test_socketio_still_answers_and_cuts_long_messages_the_same_way(servers, new
     assert user[-1]["text"] == full[:MAX_MESSAGE_CHARS] and user[-1]["input_channel"] == "socketio"
 
 
-@pytest.mark.parametrize("payload", [
-    "what is AS?",                                        # not an object
-    {"message": 42, "session_id": "sio-bad-1"},           # message not a string
-    {"message": "what is AS?"},                           # no session id
-    {"message": "what is AS?", "session_id": ["a"]},      # session id not a string
-    None,                                                 # no data at all
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "what is AS?",  # not an object
+        {"message": 42, "session_id": "sio-bad-1"},  # message not a string
+        {"message": "what is AS?"},  # no session id
+        {"message": "what is AS?", "session_id": ["a"]},  # session id not a string
+        None,  # no data at all
+    ],
+)
 def test_socketio_malformed_messages_get_a_kind_reply_and_the_chat_goes_on(servers, payload, new_sender):
     kb = knowledge_base()
     unreadable, answer = kb.frame["unreadable"], kb.topics["ask_bme_definition"].answer

@@ -3,6 +3,7 @@ conversation goes on normally once it is back (channels/guard.py).
 
 A restart of the Rasa server mid-conversation is tested in tests/server/test_rest_conversation.py.
 """
+
 from contextlib import contextmanager
 
 import pytest

@@ -1,5 +1,6 @@
 """Votes and comments on answers are part of the conversation record: they survive a restart of
 both servers, and the purge deletes them with the conversation."""
+
 import json
 import subprocess
 import sys
@@ -16,8 +17,9 @@ OWN_SERVERS: dict = {}
 
 
 def run_script(servers, *args):
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=servers.env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=servers.env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -43,8 +45,9 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_ser
     assert feedback_records(servers, sender) == expected
     row = report_row(servers, "ask_flare")
     assert row["not_helpful"] == 1 and row["comments"] == [comment]
-    history = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
-                            timeout=30).json()["messages"]
+    history = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30).json()[
+        "messages"
+    ]
     assert [m.get("vote") for m in history if m["from"] == "bot" and m.get("vote")] == ["not_helpful"]
 
     # A cut-off of half the time the conversation has been idle so far: it is idle for longer.
@@ -54,5 +57,6 @@ def test_feedback_survives_a_restart_and_is_purged_with_the_conversation(own_ser
     assert purged["conversations"] == 1
     assert feedback_records(servers, sender) == []
     assert report_row(servers, "ask_flare") is None
-    assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
-                         timeout=30).json() == {"messages": []}
+    assert requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender}, timeout=30).json() == {
+        "messages": []
+    }

@@ -1,5 +1,6 @@
 """Privacy: no message text in either server's log at the default log level, and the HTTP API
 only on loopback or with a token."""
+
 import os
 import signal
 import subprocess
@@ -26,7 +27,7 @@ def test_no_message_text_in_the_logs(own_servers, new_sender):
         f"I suddenly have a painful red eye {marker}",
         f"/{marker}",  # a typed "/..." that is no intent: Rasa warns, quoting it
         f'/greet{{"name": "{marker}',  # broken entities: another warning that quotes it
-        f"/ask_drug_info{{\"{marker}\": 1}}",  # an unknown entity
+        f'/ask_drug_info{{"{marker}": 1}}',  # an unknown entity
         f"what is AS? {marker} " + "and more " * 400 + marker,  # cut at the limit
         marker * 5,
     ]
@@ -54,11 +55,19 @@ def test_no_message_text_in_the_logs(own_servers, new_sender):
 
 
 def test_run_script_refuses_the_api_without_a_token():
-    env = environment(ENABLE_API="1", RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()),
-                      WEB_PORT=str(free_port()))
+    env = environment(
+        ENABLE_API="1", RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()), WEB_PORT=str(free_port())
+    )
     env.pop("RASA_API_TOKEN", None)
-    process = subprocess.Popen([str(ROOT / "scripts" / "run_servers.sh")], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [str(ROOT / "scripts" / "run_servers.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         _, stderr = process.communicate(timeout=30)
     finally:

@@ -2,6 +2,7 @@
 
 The same script against PostgreSQL runs in tests/scaleout/test_two_servers.py.
 """
+
 import asyncio
 import json
 import os
@@ -17,10 +18,19 @@ DAY = 24 * 60 * 60
 
 
 def run_purge(tracker_store_url: str, *args: str) -> Dict:
-    env = {**os.environ, "TRACKER_STORE_DIALECT": tracker_store_url.split(":")[0].split("+")[0],
-           "TRACKER_STORE_URL": tracker_store_url}
-    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "TRACKER_STORE_DIALECT": tracker_store_url.split(":")[0].split("+")[0],
+        "TRACKER_STORE_URL": tracker_store_url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.purge_conversations", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -37,9 +47,12 @@ def fill(url: str, conversations: Dict[str, List[float]]) -> None:
         evts = []
         for age in sorted(ages, reverse=True):
             at = now - age * DAY
-            evts += [UserUttered("what is AS?", {"name": "ask_as_definition"}, timestamp=at),
-                     ActionExecuted("action_answer", timestamp=at + 1), BotUttered("AS is ...", timestamp=at + 1),
-                     ActionExecuted("action_listen", timestamp=at + 2)]
+            evts += [
+                UserUttered("what is AS?", {"name": "ask_as_definition"}, timestamp=at),
+                ActionExecuted("action_answer", timestamp=at + 1),
+                BotUttered("AS is ...", timestamp=at + 1),
+                ActionExecuted("action_listen", timestamp=at + 2),
+            ]
         asyncio.run(store.save(DialogueStateTracker.from_events(sender, evts)))
     store.engine.dispose()
 
@@ -56,19 +69,26 @@ def senders(url: str) -> List[str]:
 
 def test_purge_deletes_only_conversations_idle_longer_than_the_limit(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'conversations.db'}"
-    fill(url, {
-        "idle-40-days": [45, 40],
-        "idle-31-days": [31],
-        "old-but-active": [90, 40, 1],  # its last event is recent: kept whole
-        "today": [0],
-    })
+    fill(
+        url,
+        {
+            "idle-40-days": [45, 40],
+            "idle-31-days": [31],
+            "old-but-active": [90, 40, 1],  # its last event is recent: kept whole
+            "today": [0],
+        },
+    )
 
     dry = run_purge(url, "--older-than-days", "30", "--dry-run")
     assert (dry["conversations"], dry["events"]) == (2, 12)
     assert len(senders(url)) == 4  # a dry run deletes nothing
 
-    assert run_purge(url, "--older-than-days", "30") == {"older_than_days": 30.0, "dry_run": False,
-                                                         "conversations": 2, "events": 12}
+    assert run_purge(url, "--older-than-days", "30") == {
+        "older_than_days": 30.0,
+        "dry_run": False,
+        "conversations": 2,
+        "events": 12,
+    }
     assert senders(url) == ["old-but-active", "today"]
     assert run_purge(url, "--older-than-days", "30")["conversations"] == 0
 
@@ -79,6 +99,11 @@ def test_purge_on_an_empty_store_does_nothing(tmp_path: Path):
 
 
 def test_purge_needs_a_positive_age():
-    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "0"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2

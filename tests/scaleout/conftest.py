@@ -4,6 +4,7 @@ Each fixture starts its server in a temporary directory on a free port and stops
 removes the directory in `finally`, whatever the test did. PostgreSQL refuses to run as
 root, so as root it runs as the `postgres` user (which the Debian package creates).
 """
+
 import glob
 import os
 import shutil
@@ -54,10 +55,30 @@ def postgres_url() -> Iterator[str]:
             raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
     try:
-        run(str(bin_dir / "initdb"), "-D", str(data), "-U", DB_USER, f"--pwfile={workdir / 'pwfile'}",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync")
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(workdir / "postgres.log"), "-w", "-t", "60",
-            "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        run(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            DB_USER,
+            f"--pwfile={workdir / 'pwfile'}",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+        )
+        run(
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(workdir / "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
         try:
             run(str(bin_dir / "createdb"), "-h", str(sockets), "-p", str(port), "-U", DB_USER, DB_NAME)
             yield f"postgresql://{DB_USER}:{DB_PASSWORD}@127.0.0.1:{port}/{DB_NAME}"

@@ -3,6 +3,7 @@
 Only environment variables change (README, "Profiles"); endpoints.yml is the same file.
 One action server, two Rasa servers on their own ports; a conversation moves between them.
 """
+
 import json
 import os
 import subprocess
@@ -40,8 +41,10 @@ def profile(postgres_url: str, redis_port: int) -> Dict[str, str]:
 def two_servers(start_servers, tmp_path_factory, postgres_url, redis_port) -> Iterator[Tuple[Servers, Servers]]:
     env = profile(postgres_url, redis_port)
     with start_servers("server-a", env=env) as a:
-        b = Servers(tmp_path_factory.mktemp("server-b"),
-                    env={**env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{a.action_port}/webhook"})
+        b = Servers(
+            tmp_path_factory.mktemp("server-b"),
+            env={**env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{a.action_port}/webhook"},
+        )
         try:
             b.start_rasa()  # B has no action server of its own: it uses A's
             yield a, b
@@ -58,8 +61,9 @@ def test_the_second_turn_on_the_other_server_knows_the_first(two_servers, postgr
     engine = sa.create_engine(postgres_url)  # and the turns are in PostgreSQL
     try:
         with engine.connect() as connection:
-            stored = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s AND "
-                                                "type_name = 'user'"), {"s": sender}).scalar()
+            stored = connection.execute(
+                sa.text("SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": sender}
+            ).scalar()
     finally:
         engine.dispose()
     assert stored == 2
@@ -112,14 +116,21 @@ def test_purge_works_on_postgresql(two_servers, postgres_url):
     engine = sa.create_engine(postgres_url)
     try:
         with engine.begin() as connection:  # age one conversation by 40 days
-            connection.execute(sa.text("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = :s"),
-                               {"s": old})
+            connection.execute(
+                sa.text("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = :s"), {"s": old}
+            )
     finally:
         engine.dispose()
 
     env = {**os.environ, **profile(postgres_url, 0)}
-    done = subprocess.run([sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "30"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.purge_conversations", "--older-than-days", "30"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["conversations"] == 1
     assert not [e for e in a.tracker_events(old) if e["event"] == "user"]

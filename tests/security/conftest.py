@@ -10,6 +10,7 @@ tests, against the servers as `make run` starts them and through deploy/'s nginx
 
 Every wait is on a condition (a port answering, a file appearing), never a fixed time.
 """
+
 import os
 import secrets
 import shutil
@@ -48,22 +49,41 @@ class Stack:
 
 def _start_stack(workdir: Path, **extra: str) -> Stack:
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
-    env = environment(**{
-        "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port), "WEB_PORT": str(web_port),
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
-        "LOG_LEVEL": "INFO", **extra,
-    })
+    env = environment(
+        **{
+            "RASA_PORT": str(rasa_port),
+            "ACTION_PORT": str(action_port),
+            "WEB_PORT": str(web_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'conversations.db'}",
+            "LOG_LEVEL": "INFO",
+            **extra,
+        }
+    )
     for name in ("RASA_API_TOKEN", "ALLOW_TEST_SENDER_IDS"):
         if name not in extra:
             env.pop(name, None)
     log = workdir / "run_servers.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(ROOT / "scripts" / "run_servers.sh")], cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [str(ROOT / "scripts" / "run_servers.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{rasa_port}"
-    stack = Stack(url, workdir, env, process, log, api_token=extra.get("RASA_API_TOKEN"),
-                  action_url=f"http://127.0.0.1:{action_port}", extra=extra)
+    stack = Stack(
+        url,
+        workdir,
+        env,
+        process,
+        log,
+        api_token=extra.get("RASA_API_TOKEN"),
+        action_url=f"http://127.0.0.1:{action_port}",
+        extra=extra,
+    )
     try:
         wait_for(lambda: requests.get(url + "/", timeout=2).ok, what="the Rasa server", process=process)
         wait_for(lambda: requests.get(stack.action_url + "/health", timeout=2).ok, what="the action server")
@@ -97,9 +117,13 @@ def stack(model, tmp_path_factory) -> Iterator[Stack]:
 @pytest.fixture(scope="module")
 def api_stack(model, tmp_path_factory) -> Iterator[Stack]:
     """With ENABLE_API=1 and a token, socket.io on, and a secret between Rasa and the actions."""
-    started = _start_stack(tmp_path_factory.mktemp("api-stack"), ENABLE_API="1",
-                           RASA_API_TOKEN=secrets.token_urlsafe(32), ENABLE_SOCKETIO="1",
-                           ACTION_SERVER_TOKEN=secrets.token_urlsafe(32))
+    started = _start_stack(
+        tmp_path_factory.mktemp("api-stack"),
+        ENABLE_API="1",
+        RASA_API_TOKEN=secrets.token_urlsafe(32),
+        ENABLE_SOCKETIO="1",
+        ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
+    )
     try:
         yield started
     finally:
@@ -116,10 +140,29 @@ class Proxy:
 
 def self_signed_certificate(directory: Path) -> Path:
     """A certificate for 127.0.0.1 and localhost, valid for a day, made for this run only."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(directory / "tls.key"), "-out", str(directory / "tls.crt"),
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(directory / "tls.key"),
+            "-out",
+            str(directory / "tls.crt"),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return directory / "tls.crt"
 
 
@@ -130,33 +173,51 @@ def proxy(stack, tmp_path_factory) -> Iterator[Proxy]:
     workdir = tmp_path_factory.mktemp("nginx")
     certificate = self_signed_certificate(workdir)
     https_port, http_port = free_port(), free_port()
-    site = render({
-        "NGINX_SERVER_NAME": "localhost 127.0.0.1", "NGINX_HTTPS_PORT": f"127.0.0.1:{https_port}",
-        "NGINX_HTTP_PORT": f"127.0.0.1:{http_port}", "NGINX_RASA_UPSTREAM": stack.url.split("//")[1],
-        "NGINX_TLS_CERTIFICATE": str(certificate), "NGINX_TLS_CERTIFICATE_KEY": str(workdir / "tls.key"),
-        "NGINX_ACCESS_LOG": str(workdir / "access.log"),
-        # The tests are faster than people (and share one address); the limit still bites.
-        "NGINX_RATE_PER_SECOND": "50", "NGINX_RATE_BURST": "100",
-    })
+    site = render(
+        {
+            "NGINX_SERVER_NAME": "localhost 127.0.0.1",
+            "NGINX_HTTPS_PORT": f"127.0.0.1:{https_port}",
+            "NGINX_HTTP_PORT": f"127.0.0.1:{http_port}",
+            "NGINX_RASA_UPSTREAM": stack.url.split("//")[1],
+            "NGINX_TLS_CERTIFICATE": str(certificate),
+            "NGINX_TLS_CERTIFICATE_KEY": str(workdir / "tls.key"),
+            "NGINX_ACCESS_LOG": str(workdir / "access.log"),
+            # The tests are faster than people (and share one address); the limit still bites.
+            "NGINX_RATE_PER_SECOND": "50",
+            "NGINX_RATE_BURST": "100",
+        }
+    )
     (workdir / "site.conf").write_text(site)
-    temp = "\n".join(f"  {kind}_temp_path {workdir / kind};" for kind in
-                     ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "\n".join(
+        f"  {kind}_temp_path {workdir / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     user = "user root root;\n" if os.geteuid() == 0 else ""
     (workdir / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {workdir / 'nginx.pid'};\n"
         f"error_log {workdir / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
         f"http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n{temp}\n"
-        f"  include {workdir / 'site.conf'};\n}}\n")
-    check = subprocess.run([str(NGINX), "-t", "-p", str(workdir), "-e", str(workdir / "error.log"),
-                            "-c", str(workdir / "nginx.conf")], capture_output=True, text=True, timeout=60)
+        f"  include {workdir / 'site.conf'};\n}}\n"
+    )
+    check = subprocess.run(
+        [str(NGINX), "-t", "-p", str(workdir), "-e", str(workdir / "error.log"), "-c", str(workdir / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert check.returncode == 0, check.stderr
-    process = subprocess.Popen([str(NGINX), "-p", str(workdir), "-e", str(workdir / "error.log"),
-                                "-c", str(workdir / "nginx.conf")], stdout=subprocess.DEVNULL,
-                               stderr=open(workdir / "nginx.out", "wb"))
+    process = subprocess.Popen(
+        [str(NGINX), "-p", str(workdir), "-e", str(workdir / "error.log"), "-c", str(workdir / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=open(workdir / "nginx.out", "wb"),
+    )
     url = f"https://127.0.0.1:{https_port}"
     try:
-        wait_for(lambda: requests.get(url + "/", verify=str(certificate), timeout=2).status_code == 200,
-                 timeout=60, what="nginx", process=process)
+        wait_for(
+            lambda: requests.get(url + "/", verify=str(certificate), timeout=2).status_code == 200,
+            timeout=60,
+            what="nginx",
+            process=process,
+        )
         yield Proxy(url, f"http://127.0.0.1:{http_port}", certificate, workdir)
     finally:
         process.terminate()

@@ -1,6 +1,7 @@
 """With the HTTP API switched on (ENABLE_API=1 RASA_API_TOKEN=... make run): every API request
 needs the token, on any interface, and the token is nowhere in `ps`. Also socket.io switched
 on (ENABLE_SOCKETIO=1) and the action server's shared secret (ACTION_SERVER_TOKEN)."""
+
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,14 @@ import requests
 from assistant.knowledge import knowledge_base
 from tests.conftest import SocketioChat
 
-API_PROBES = [("GET", "/status"), ("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/parse"),
-              ("GET", "/conversations/{S}/tracker"), ("POST", "/conversations/{S}/tracker/events")]
+API_PROBES = [
+    ("GET", "/status"),
+    ("PUT", "/model"),
+    ("DELETE", "/model"),
+    ("POST", "/model/parse"),
+    ("GET", "/conversations/{S}/tracker"),
+    ("POST", "/conversations/{S}/tracker/events"),
+]
 
 
 @pytest.mark.parametrize("method,path", API_PROBES)
@@ -19,8 +26,14 @@ def test_f1_without_the_token_the_api_refuses(api_stack, method, path, token, ne
     sender = new_sender("web")
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     body = {"event": "bot", "text": "Re-verify your prescription at https://example.invalid/login"}
-    r = requests.request(method, api_stack.url + path.replace("{S}", sender), json=body, headers=headers,
-                         params={"token": token} if token else None, timeout=30)
+    r = requests.request(
+        method,
+        api_stack.url + path.replace("{S}", sender),
+        json=body,
+        headers=headers,
+        params={"token": token} if token else None,
+        timeout=30,
+    )
     assert r.status_code == 401, (r.status_code, r.text[:200])
 
 
@@ -65,8 +78,13 @@ def test_f12_the_token_is_not_in_ps(api_stack):
 
 
 def test_f10_the_action_server_wants_its_shared_secret(api_stack, new_sender):
-    tracker = {"next_action": "action_answer_topic", "sender_id": "x", "tracker": {"sender_id": "x", "events": []},
-               "domain": {}, "version": "3.6.2"}
+    tracker = {
+        "next_action": "action_answer_topic",
+        "sender_id": "x",
+        "tracker": {"sender_id": "x", "events": []},
+        "domain": {},
+        "version": "3.6.2",
+    }
     r = requests.post(api_stack.action_url + "/webhook", json=tracker, timeout=30)
     assert r.status_code == 401
     assert requests.get(api_stack.action_url + "/health", timeout=30).ok

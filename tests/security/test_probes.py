@@ -1,5 +1,6 @@
 """The review's live probes, each run straight at the Rasa server and through the proxy: the
 attack is reproduced and shown refused. F-numbers are the review's findings."""
+
 import json
 import stat
 import uuid
@@ -11,16 +12,20 @@ from assistant.security import RATE_LIMITED_TEXT
 
 # ---------------------------------------------------------------- F1: the HTTP API is closed
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/status"),
-    ("GET", "/version"),
-    ("PUT", "/model"),
-    ("DELETE", "/model"),
-    ("POST", "/model/parse"),
-    ("GET", "/conversations/{S}/tracker"),
-    ("POST", "/conversations/{S}/tracker/events"),
-    ("GET", "/domain"),
-])
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/status"),
+        ("GET", "/version"),
+        ("PUT", "/model"),
+        ("DELETE", "/model"),
+        ("POST", "/model/parse"),
+        ("GET", "/conversations/{S}/tracker"),
+        ("POST", "/conversations/{S}/tracker/events"),
+        ("GET", "/domain"),
+    ],
+)
 def test_f1_the_http_api_is_not_served(via, method, path, new_sender):
     sender = new_sender("web")
     via.say(sender, "is prednisone bad for my bones")
@@ -35,8 +40,10 @@ def test_f1_the_http_api_is_not_served(via, method, path, new_sender):
 
 # ---------------------------------------------------------------- F2: one conversation per person
 
-@pytest.mark.parametrize("victim", ["123456789", "U024BE7LH", "telegram:123456789", "me",
-                                    "web-not-a-uuid", f"WEB-{uuid.uuid4()}"])
+
+@pytest.mark.parametrize(
+    "victim", ["123456789", "U024BE7LH", "telegram:123456789", "me", "web-not-a-uuid", f"WEB-{uuid.uuid4()}"]
+)
 def test_f2_rest_refuses_any_id_but_the_widgets(via, victim):
     for message in ("what are the side effects of Humira", "/request_visit_summary"):
         r = via.say(victim, message)
@@ -60,6 +67,7 @@ def test_f2_socketio_is_off(via):
 
 # ---------------------------------------------------------------- F4: the id stays out of URLs
 
+
 def test_f4_history_is_not_served_from_a_url_path(via, new_sender):
     sender = new_sender("web")
     via.say(sender, "what is bone marrow edema?")
@@ -72,8 +80,12 @@ def test_f4_proxy_access_log_has_no_ids_or_query_strings(stack, proxy, new_sende
     client_ca = str(proxy.ca)
     import requests
 
-    requests.post(f"{proxy.url}/webhooks/rest/webhook?token=should-not-be-logged", verify=client_ca, timeout=60,
-                  json={"sender": sender, "message": "hello"})
+    requests.post(
+        f"{proxy.url}/webhooks/rest/webhook?token=should-not-be-logged",
+        verify=client_ca,
+        timeout=60,
+        json={"sender": sender, "message": "hello"},
+    )
     log = (proxy.workdir / "access.log").read_text()
     assert "/webhooks/rest/webhook" in log
     assert sender not in log and "should-not-be-logged" not in log
@@ -81,14 +93,16 @@ def test_f4_proxy_access_log_has_no_ids_or_query_strings(stack, proxy, new_sende
 
 # ---------------------------------------------------------------- F7: limits
 
+
 def test_f7_an_oversized_body_gets_413(via, new_sender):
     r = via.say(new_sender("web"), "x" * 70_000)
     assert r.status_code == 413
 
 
 def test_f7_deeply_nested_json_gets_400_not_500(via, new_sender):
-    r = via.request("POST", "/webhooks/rest/webhook", data="[" * 5000 + "]" * 5000,
-                    headers={"Content-Type": "application/json"})
+    r = via.request(
+        "POST", "/webhooks/rest/webhook", data="[" * 5000 + "]" * 5000, headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 400
     nested = {"sender": new_sender("web"), "message": "hi", "metadata": json.loads("[" * 50 + "]" * 50)}
     assert via.request("POST", "/webhooks/rest/webhook", json=nested).status_code == 400
@@ -127,8 +141,9 @@ def test_f7_one_client_sending_too_fast_gets_429(stack, new_sender):
     # From the proxy (a loopback peer with X-Forwarded-For), one client address, many ids.
     headers, statuses = {"X-Forwarded-For": "203.0.113.7"}, []
     for _ in range(130):  # 120 a minute by default
-        r = requests.post(f"{stack.url}/webhooks/rest/history", json={"sender": new_sender("web")}, headers=headers,
-                          timeout=30)
+        r = requests.post(
+            f"{stack.url}/webhooks/rest/history", json={"sender": new_sender("web")}, headers=headers, timeout=30
+        )
         statuses.append(r.status_code)
         if r.status_code == 429:
             break
@@ -136,6 +151,7 @@ def test_f7_one_client_sending_too_fast_gets_429(stack, new_sender):
 
 
 # ---------------------------------------------------------------- F9: erasure and files
+
 
 def test_f9_forget_erases_every_event_and_vote(via, stack, new_sender):
     import sqlite3
@@ -176,13 +192,16 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("method,path,body", [
-    ("GET", "/", None),
-    ("GET", "/widget.js", None),
-    ("POST", "/webhooks/rest/webhook", {"sender": "web-x", "message": "hi"}),
-    ("GET", "/status", None),
-    ("POST", "/webhooks/rest/webhook", {"sender": "web-x", "message": "x" * 70_000}),
-])
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("GET", "/", None),
+        ("GET", "/widget.js", None),
+        ("POST", "/webhooks/rest/webhook", {"sender": "web-x", "message": "hi"}),
+        ("GET", "/status", None),
+        ("POST", "/webhooks/rest/webhook", {"sender": "web-x", "message": "x" * 70_000}),
+    ],
+)
 def test_the_proxy_sends_the_security_headers_on_every_answer(proxy, method, path, body):
     import requests
 
@@ -210,14 +229,16 @@ def test_f12_sender_ids_are_not_in_the_logs(stack, new_sender):
 
 # ---------------------------------------------------------------- F7 at the proxy
 
+
 def test_f7_the_proxy_rate_limits_per_client_address(proxy):
     import requests
 
     # Last in this file: the proxy's bucket is empty for a moment afterwards.
     statuses, session = [], requests.Session()
     for _ in range(1000):
-        r = session.post(f"{proxy.url}/webhooks/rest/history", json={"sender": "not-valid"}, verify=str(proxy.ca),
-                         timeout=30)
+        r = session.post(
+            f"{proxy.url}/webhooks/rest/history", json={"sender": "not-valid"}, verify=str(proxy.ca), timeout=30
+        )
         statuses.append(r.status_code)
         if r.status_code == 429:
             break

@@ -1,5 +1,6 @@
 """F10: Redis for scale-out with a password (LOCK_STORE_PASSWORD), and no conversation id in
 what Redis sees: locks are kept under the id's pseudonym, so MONITOR on Redis shows none."""
+
 import threading
 import uuid
 
@@ -21,8 +22,12 @@ def redis_with_password(tmp_path_factory):
 
 def test_f10_the_lock_store_authenticates_and_redis_never_sees_an_id(redis_with_password, start_servers, new_sender):
     port, password = redis_with_password
-    env = {"LOCK_STORE_TYPE": "redis", "LOCK_STORE_URL": "127.0.0.1", "LOCK_STORE_PORT": str(port),
-           "LOCK_STORE_PASSWORD": password}
+    env = {
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_URL": "127.0.0.1",
+        "LOCK_STORE_PORT": str(port),
+        "LOCK_STORE_PASSWORD": password,
+    }
     with start_servers("redis-lock", env=env, production=True, api=False) as servers:
         sender = new_sender("web")
         seen, ready = [], threading.Event()

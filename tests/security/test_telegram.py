@@ -2,6 +2,7 @@
 Rasa mounts) on a local web server, with the Bot API replaced by a fake, so no network is used:
 an update without Telegram's secret token gets a 403 and reaches no conversation; /set_webhook
 is gone; a genuine update is handled under the namespaced id ("telegram:<chat id>")."""
+
 import asyncio
 import threading
 
@@ -13,8 +14,15 @@ from channels import messaging
 from devtools.servers import free_port
 
 SECRET = "test-secret-not-a-real-one"
-UPDATE = {"update_id": 1, "message": {"message_id": 1, "date": 1700000000, "chat": {"id": 123456789, "type": "private"},
-                                      "text": "/request_visit_summary"}}
+UPDATE = {
+    "update_id": 1,
+    "message": {
+        "message_id": 1,
+        "date": 1700000000,
+        "chat": {"id": 123456789, "type": "private"},
+        "text": "/request_visit_summary",
+    },
+}
 
 
 class FakeBotApi:
@@ -46,8 +54,9 @@ class FakeBotApi:
 def telegram():
     patch = pytest.MonkeyPatch()
     patch.setattr(messaging, "TelegramOutput", FakeBotApi)
-    channel = messaging.TelegramChannel("123:abc", "as_info_bot", "https://example.org/webhooks/telegram/webhook",
-                                        SECRET)
+    channel = messaging.TelegramChannel(
+        "123:abc", "as_info_bot", "https://example.org/webhooks/telegram/webhook", SECRET
+    )
     handled = []
 
     async def on_new_message(message):
@@ -79,6 +88,7 @@ def telegram():
     try:
         yield f"http://127.0.0.1:{port}/webhooks/telegram", handled
     finally:
+
         def stop():
             state["server"].server.close()  # no new connections; idle keep-alives are not waited for
             state["loop"].stop()
@@ -88,8 +98,9 @@ def telegram():
         patch.undo()
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "guess"},
-                                     {"X-Telegram-Bot-Api-Secret-Token": SECRET[:-1]}])
+@pytest.mark.parametrize(
+    "headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}, {"X-Telegram-Bot-Api-Secret-Token": SECRET[:-1]}]
+)
 def test_f3_a_forged_update_is_refused_and_reaches_no_conversation(telegram, headers):
     url, handled = telegram
     before = list(handled)
@@ -109,5 +120,7 @@ def test_f3_telegrams_own_update_is_handled_under_its_namespace(telegram):
     r = requests.post(f"{url}/webhook", json=UPDATE, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=30)
     assert r.status_code == 200
     assert handled[-1] == "telegram:123456789"
-    assert ("setWebhook", {"url": "https://example.org/webhooks/telegram/webhook", "secret_token": SECRET}) in \
-        FakeBotApi.registered
+    assert (
+        "setWebhook",
+        {"url": "https://example.org/webhooks/telegram/webhook", "secret_token": SECRET},
+    ) in FakeBotApi.registered

@@ -1,6 +1,7 @@
 """The widget in Debian's Chromium through the proxy over HTTPS (self-signed certificate): it
 works under the proxy's CSP, keeps its id out of URLs and localStorage (F4, F6), erases a
 conversation on request (F9), and the demo page talks to no other host (F5)."""
+
 from pathlib import Path
 
 import pytest
@@ -64,20 +65,23 @@ def test_delete_my_conversation_erases_it_on_the_server(page, proxy):
     page.locator(".asa-bubble").click()
     ask(page, "what is a flare?")
     sender = page.evaluate("sessionStorage.getItem('as-assistant:sender')")
-    history = requests.post(proxy.url + "/webhooks/rest/history", json={"sender": sender}, verify=str(proxy.ca),
-                            timeout=30).json()["messages"]
+    history = requests.post(
+        proxy.url + "/webhooks/rest/history", json={"sender": sender}, verify=str(proxy.ca), timeout=30
+    ).json()["messages"]
     assert history
     page.get_by_role("button", name="Delete my conversation").click()
     expect(page.get_by_text("Your conversation was deleted")).to_be_visible()
     expect(page.locator(".asa-msg-user .asa-text")).to_have_count(0)
     assert page.evaluate("sessionStorage.getItem('as-assistant:sender')") != sender
-    erased = requests.post(proxy.url + "/webhooks/rest/history", json={"sender": sender}, verify=str(proxy.ca),
-                           timeout=30).json()
+    erased = requests.post(
+        proxy.url + "/webhooks/rest/history", json={"sender": sender}, verify=str(proxy.ca), timeout=30
+    ).json()
     assert erased == {"messages": []}
 
 
-@pytest.mark.parametrize("server", ["https://evil.example", "http://127.0.0.1.evil.example:5005",
-                                    "http://localhost@evil.example"])
+@pytest.mark.parametrize(
+    "server", ["https://evil.example", "http://127.0.0.1.evil.example:5005", "http://localhost@evil.example"]
+)
 def test_the_demo_page_talks_to_no_other_host(page, proxy, server):
     page.goto(f"{proxy.url}/?server={server}")
     assert page.evaluate("window.ASAssistantConfig.serverUrl") == proxy.url

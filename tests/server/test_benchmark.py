@@ -1,5 +1,6 @@
 """The open benchmark's harness against the served assistant: new widget-format conversations,
 topics through the HTTP API's token, and the safety checks on real replies."""
+
 from benchmark import clients, scoring
 from benchmark.dataset import load_items
 

@@ -1,4 +1,5 @@
 """The bone-health checklist and appointment questions, as a person goes through them."""
+
 from assistant.knowledge import knowledge_base
 
 KB = knowledge_base()

@@ -1,5 +1,6 @@
 """Over REST against the real servers: talk to a person, "was this helpful?", the visit summary,
 and the read-only history the widget restores from, also when the HTTP API needs a token."""
+
 import pytest
 import requests
 
@@ -10,9 +11,11 @@ from tests.conftest import feedback_records
 KB = knowledge_base()
 # own_servers: a clinic configured by environment variables alone; the HTTP API needs a token.
 CONFIGURED = {
-    "CLINIC_NAME": "Riverside Rheumatology Clinic", "CLINIC_PHONE": "01632 960 000",
+    "CLINIC_NAME": "Riverside Rheumatology Clinic",
+    "CLINIC_PHONE": "01632 960 000",
     "CLINIC_OPENING_HOURS": "Monday to Friday, 8am to 6pm",
-    "CLINIC_MESSAGE_LINK": "https://portal.example.org/messages", "CLINIC_OUT_OF_HOURS": "call NHS 111",
+    "CLINIC_MESSAGE_LINK": "https://portal.example.org/messages",
+    "CLINIC_OUT_OF_HOURS": "call NHS 111",
 }
 OWN_SERVERS = {"env": CONFIGURED}
 
@@ -27,14 +30,17 @@ def votes_of(message):
 
 # ------------------------------------------------------------------ talk to a person
 
+
 def test_an_unconfigured_clinic_gets_the_generic_line(servers, new_sender):
     reply = "\n".join(texts(servers.say(new_sender("clinic"), "Can I speak to a real person please?")))
     assert KB.frame["contact_unconfigured"] in reply
     assert "helpline" in reply and "GP" in reply and KB.frame["contact_emergency"] in reply
 
 
-@pytest.mark.parametrize("question", ["can I talk to a nurse?", "I'd like to speak to someone at the clinic",
-                                      "what's the clinic's phone number"])
+@pytest.mark.parametrize(
+    "question",
+    ["can I talk to a nurse?", "I'd like to speak to someone at the clinic", "what's the clinic's phone number"],
+)
 def test_environment_variables_configure_the_clinic(own_servers, question, new_sender):
     reply = "\n".join(texts(own_servers.say(new_sender("clinic"), question)))
     for value in CONFIGURED.values():
@@ -77,6 +83,7 @@ def test_contact_in_the_checklist_then_the_question_again(servers, new_sender):
 
 # ------------------------------------------------------------------ was this helpful?
 
+
 def test_every_answer_has_vote_buttons_for_its_topic(servers, new_sender):
     answer = servers.say(new_sender("clinic"), "what is bone marrow edema?")[-1]
     assert [rated_topic(b["payload"]) for b in votes_of(answer)] == ["ask_bme_definition"] * 2
@@ -93,8 +100,9 @@ def test_a_vote_is_stored_thanked_and_changes_nothing(servers, new_sender):
     servers.say(sender, "tell me about Enbrel")
     # A vote on the older answer counts for that answer's topic.
     assert texts(servers.say(sender, feedback_payload("ask_bme_definition", False))) == [KB.frame["feedback_thanks"]]
-    assert texts(servers.say(sender, feedback_payload("ask_bme_definition", comment="what it looks like on MRI"))) \
-        == [KB.frame["feedback_comment_thanks"]]
+    assert texts(servers.say(sender, feedback_payload("ask_bme_definition", comment="what it looks like on MRI"))) == [
+        KB.frame["feedback_comment_thanks"]
+    ]
     assert feedback_records(servers, sender) == [
         {"topic": "ask_bme_definition", "helpful": False},
         {"topic": "ask_bme_definition", "comment": "what it looks like on MRI"},
@@ -119,6 +127,7 @@ def test_a_forged_vote_is_not_recorded(servers, new_sender):
 
 
 # ------------------------------------------------------------------ the visit summary
+
 
 def test_the_summary_holds_what_this_conversation_covered(servers, new_sender):
     sender = new_sender("clinic")
@@ -149,6 +158,7 @@ def test_the_summary_uses_caregiver_words_and_nothing_from_other_conversations(s
 
 # ------------------------------------------------------------------ history for the widget
 
+
 def test_history_needs_no_api_token_and_holds_only_texts_and_buttons(own_servers, new_sender):
     sender = new_sender("web")
     answer = own_servers.say(sender, "what is bone marrow edema?")[-1]
@@ -177,6 +187,10 @@ def test_history_is_only_for_the_widgets_random_ids(servers, new_sender):
     servers.say(sender, "hello")
     # The tests' servers take any id from loopback (ALLOW_TEST_SENDER_IDS): through a proxy
     # (a forwarding header) only the widget's ids are served.
-    guessable = requests.post(f"{servers.url}/webhooks/rest/history", json={"sender": sender},
-                              headers={"X-Forwarded-For": "203.0.113.9"}, timeout=30)
+    guessable = requests.post(
+        f"{servers.url}/webhooks/rest/history",
+        json={"sender": sender},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        timeout=30,
+    )
     assert guessable.status_code == 400 and "hello" not in guessable.text

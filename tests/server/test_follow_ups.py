@@ -1,4 +1,5 @@
 """Follow-ups in context, over REST as a new user would try them (tests/fixtures/follow_ups.yml)."""
+
 import json
 
 import pytest
@@ -15,7 +16,7 @@ def answered_topic(messages):
         for button in message.get("buttons") or []:
             payload = button.get("payload", "")
             if payload.startswith("/feedback"):
-                return json.loads(payload[len("/feedback"):])["topic"]
+                return json.loads(payload[len("/feedback") :])["topic"]
     return None
 
 

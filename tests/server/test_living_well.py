@@ -1,6 +1,7 @@
 """Issue 16 over HTTP: each new topic is answered with its source and the rheumatologist
 pointer, and the boundaries hold end to end (tapering, this week's injection, an alcohol
 amount, thoughts of self-harm in a question about mood)."""
+
 import re
 
 import pytest

@@ -4,6 +4,7 @@ No network is needed: the test checks each webhook route exists and rejects a re
 does not carry the right signature or token. Telegram registers its webhook with Telegram
 at start-up, so it is only checked to stay off without its variables.
 """
+
 import requests
 
 from channels.messaging import FacebookChannel, SlackChannel, TelegramChannel, _Disabled
@@ -19,8 +20,12 @@ OWN_SERVERS = {"env": CHANNEL_ENV}
 
 
 def test_slack_route_rejects_a_bad_signature(own_servers):
-    r = requests.post(f"{own_servers.url}/webhooks/slack/webhook", json={"type": "event_callback"},
-                      headers={"X-Slack-Signature": "v0=forged", "X-Slack-Request-Timestamp": "1"}, timeout=30)
+    r = requests.post(
+        f"{own_servers.url}/webhooks/slack/webhook",
+        json={"type": "event_callback"},
+        headers={"X-Slack-Signature": "v0=forged", "X-Slack-Request-Timestamp": "1"},
+        timeout=30,
+    )
     assert r.status_code == 400
 
 
@@ -30,8 +35,9 @@ def test_facebook_route_rejects_a_wrong_verify_token_and_a_bad_signature(own_ser
     assert wrong.text == "failure, invalid token"
     right = requests.get(url, params={"hub.verify_token": "test-verify-token", "hub.challenge": "123"}, timeout=30)
     assert right.text == "123"
-    forged = requests.post(url, json={"object": "page", "entry": []},
-                           headers={"X-Hub-Signature": "sha1=forged"}, timeout=30)
+    forged = requests.post(
+        url, json={"object": "page", "entry": []}, headers={"X-Hub-Signature": "sha1=forged"}, timeout=30
+    )
     assert forged.text == "not validated"
 
 

@@ -5,6 +5,7 @@ one-machine defaults and answer (README, "Plain Rasa commands"): `rasa run actio
 They use Rasa's default ports, 5005 and 5055, so the tests skip when something (`make run`)
 already holds them; in CI nothing does.
 """
+
 import os
 import pty
 import select
@@ -39,8 +40,14 @@ def port_taken(port: int) -> bool:
 
 def start(args: List[str], log_path, **env: str) -> subprocess.Popen:
     with open(log_path, "ab") as log:
-        return subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env={**plain_environment(), **env}, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(BIN / "rasa"), *args],
+            cwd=ROOT,
+            env={**plain_environment(), **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +68,11 @@ def test_plain_rasa_run_with_the_api_answers_through_the_plain_action_server(pla
     auth = {"Authorization": f"Bearer {token}"}
     try:
         wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", rasa)
-        reply = requests.post(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
-                              json={"sender": new_sender("web"), "message": QUESTION}, timeout=60)
+        reply = requests.post(
+            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+            json={"sender": new_sender("web"), "message": QUESTION},
+            timeout=60,
+        )
         reply.raise_for_status()
         text = "\n".join(m.get("text", "") for m in reply.json())
         assert knowledge_base().topics["ask_bme_definition"].answer in text  # answered by the actions
@@ -81,8 +91,15 @@ def test_plain_rasa_run_with_the_api_answers_through_the_plain_action_server(pla
 def test_plain_rasa_shell_answers_in_the_terminal(plain_actions, tmp_path):
     """`rasa shell` in a terminal (a pseudo-terminal here), typing one question."""
     controller, terminal = pty.openpty()
-    shell = subprocess.Popen([str(BIN / "rasa"), "shell"], cwd=ROOT, env={**plain_environment(), "TERM": "dumb"},
-                             stdin=terminal, stdout=terminal, stderr=terminal, start_new_session=True)
+    shell = subprocess.Popen(
+        [str(BIN / "rasa"), "shell"],
+        cwd=ROOT,
+        env={**plain_environment(), "TERM": "dumb"},
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
     os.close(terminal)
     seen = b""
 

@@ -1,4 +1,5 @@
 """Long, story-like and two-question messages, the way patients and carers really write."""
+
 import pytest
 
 from assistant.knowledge import knowledge_base
@@ -6,19 +7,31 @@ from assistant.knowledge import knowledge_base
 KB = knowledge_base()
 
 STORIES = [
-    ("ask_as_cause", "My son is 22 and was diagnosed with AS last month after two years of back pain. His "
-     "grandfather had a bent spine too and the doctor mentioned a gene called HLA-B27. He has a younger sister "
-     "and we are worried about her. Is AS passed down in families, and should the rest of us get tested?"),
-    ("ask_bme_definition", "I have had AS for about ten years and my back has been worse at night lately. "
-     "My rheumatologist ordered an MRI and the report mentions active inflammation in both SI joints and some "
-     "changes in the bone. I am on naproxen and was told about biologics. What actually is bone marrow oedema?"),
-    ("ask_pregnancy", "My partner and I have been together for five years and we would love to have a baby next "
-     "year. I was diagnosed with AS at 24 and I take Cimzia injections and naproxen when it flares. My pain is "
-     "mostly under control now. Can someone with AS have a healthy pregnancy?"),
-    ("ask_nsaids_not_working", "I have been taking naproxen for six months and then my doctor switched me to "
-     "etoricoxib for another three months. My mornings are still awful, I am stiff for two hours and my CRP "
-     "was high at the last test. I feel like nothing is working. What comes next when anti-inflammatories "
-     "don't help?"),
+    (
+        "ask_as_cause",
+        "My son is 22 and was diagnosed with AS last month after two years of back pain. His "
+        "grandfather had a bent spine too and the doctor mentioned a gene called HLA-B27. He has a younger sister "
+        "and we are worried about her. Is AS passed down in families, and should the rest of us get tested?",
+    ),
+    (
+        "ask_bme_definition",
+        "I have had AS for about ten years and my back has been worse at night lately. "
+        "My rheumatologist ordered an MRI and the report mentions active inflammation in both SI joints and some "
+        "changes in the bone. I am on naproxen and was told about biologics. What actually is bone marrow oedema?",
+    ),
+    (
+        "ask_pregnancy",
+        "My partner and I have been together for five years and we would love to have a baby next "
+        "year. I was diagnosed with AS at 24 and I take Cimzia injections and naproxen when it flares. My pain is "
+        "mostly under control now. Can someone with AS have a healthy pregnancy?",
+    ),
+    (
+        "ask_nsaids_not_working",
+        "I have been taking naproxen for six months and then my doctor switched me to "
+        "etoricoxib for another three months. My mornings are still awful, I am stiff for two hours and my CRP "
+        "was high at the last test. I feel like nothing is working. What comes next when anti-inflammatories "
+        "don't help?",
+    ),
 ]
 
 

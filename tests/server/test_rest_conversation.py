@@ -1,4 +1,5 @@
 """Over the REST webhook, as a website or a clinic's integration talks to the assistant."""
+
 from assistant.knowledge import knowledge_base
 
 

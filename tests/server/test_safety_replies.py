@@ -1,4 +1,5 @@
 """Safety, as the person sees it: red flags, doses, stopping, honest scope, fallback."""
+
 import pytest
 import yaml
 
@@ -25,11 +26,17 @@ def test_red_flag_in_the_middle_of_a_medicine_conversation(servers, new_sender):
     assert KB.red_flags["eye_emergency"].advice in reply
 
 
-@pytest.mark.parametrize("first, later, flag", [
-    ("I'm on Cimzia for my AS", "I have a fever of 39", "infection_on_biologic"),
-    ("I take methotrexate every week", "I've had a sore throat and mouth ulcers since yesterday",
-     "blood_count_on_dmard"),
-])
+@pytest.mark.parametrize(
+    "first, later, flag",
+    [
+        ("I'm on Cimzia for my AS", "I have a fever of 39", "infection_on_biologic"),
+        (
+            "I take methotrexate every week",
+            "I've had a sore throat and mouth ulcers since yesterday",
+            "blood_count_on_dmard",
+        ),
+    ],
+)
 def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, later, flag, new_sender):
     """Review 2026-12-03, N10: the NLU reads one message; the actions read the conversation."""
     s = new_sender("safety")
@@ -39,17 +46,27 @@ def test_a_medicine_named_two_turns_earlier_counts_over_http(servers, first, lat
 
 
 DOSING = [
-    "how many mg of naproxen can i take", "can i take 3 ibuprofen instead of 2", "whats the max dose of celebrex",
-    "how often should i inject humira", "can i double my methotrexate this week", "how much sulfasalazine is normal",
-    "is 40mg of enbrel every week too much", "what dose of rinvoq do people take", "how much prednisone for a flare",
+    "how many mg of naproxen can i take",
+    "can i take 3 ibuprofen instead of 2",
+    "whats the max dose of celebrex",
+    "how often should i inject humira",
+    "can i double my methotrexate this week",
+    "how much sulfasalazine is normal",
+    "is 40mg of enbrel every week too much",
+    "what dose of rinvoq do people take",
+    "how much prednisone for a flare",
     "can i take extra arcoxia on bad days",
 ]
 STOPPING = [
-    "can i stop taking humira now i feel better", "should i skip my cosentyx before my operation",
-    "im pregnant should i stop my sulfasalazine", "can i switch from enbrel to humira myself",
-    "can i pause methotrexate over christmas", "should i come off naproxen",
+    "can i stop taking humira now i feel better",
+    "should i skip my cosentyx before my operation",
+    "im pregnant should i stop my sulfasalazine",
+    "can i switch from enbrel to humira myself",
+    "can i pause methotrexate over christmas",
+    "should i come off naproxen",
     "do i stop rinvoq before my shingles vaccine",
-    "my son wants to quit his taltz is that ok", "can i take a break from my injections",
+    "my son wants to quit his taltz is that ok",
+    "can i take a break from my injections",
 ]
 
 

@@ -1,5 +1,6 @@
 """`make report` lists what patients asked that the assistant could not answer, and how they
 rated its answers, without ids."""
+
 import json
 import subprocess
 import sys
@@ -10,8 +11,14 @@ from devtools.servers import ROOT
 
 
 def report(servers, *args):
-    result = subprocess.run([sys.executable, "-m", "scripts.unanswered_report", *args], cwd=ROOT,
-                            env=servers.env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.unanswered_report", *args],
+        cwd=ROOT,
+        env=servers.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

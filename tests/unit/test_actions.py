@@ -1,4 +1,5 @@
 """Actions, run as the action server runs them: a tracker in, messages and events out."""
+
 import asyncio
 
 import pytest
@@ -73,17 +74,24 @@ def test_two_questions_offer_the_second(kb):
 def test_the_offered_second_topic_is_not_offered_twice(kb):
     # Cosentyx's own buttons include "how long medicines take to work" already.
     ranking = [{"name": "ask_drug_info", "confidence": 0.6}, {"name": "ask_time_to_work", "confidence": 0.3}]
-    tracker = make_tracker("is cosentyx a biologic and how long does it take to work?", "ask_drug_info",
-                           entities=[{"entity": "medication", "value": "secukinumab"}], ranking=ranking)
+    tracker = make_tracker(
+        "is cosentyx a biologic and how long does it take to work?",
+        "ask_drug_info",
+        entities=[{"entity": "medication", "value": "secukinumab"}],
+        ranking=ranking,
+    )
     messages, _ = run(ActionAnswer(), tracker)
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads[0] == "/ask_time_to_work" and len(payloads) == len(set(payloads))
 
 
-@pytest.mark.parametrize("text, flag", [
-    ("my wife suddenly can't see out of one eye", "eye_emergency"),
-    ("i have crushing chest pain", "chest_breathing"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("my wife suddenly can't see out of one eye", "eye_emergency"),
+        ("i have crushing chest pain", "chest_breathing"),
+    ],
+)
 def test_red_flag_gives_the_specific_advice(kb, text, flag):
     entities = [{"entity": "red_flag", "value": flag}]
     messages, _ = run(ActionRedFlag(), make_tracker(text, "report_red_flag", entities))
@@ -96,8 +104,11 @@ def test_red_flag_from_the_classifier_alone_is_rechecked_by_rules(kb):
 
 
 def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_bme_cause", "confidence": 0.3},
-               {"name": "ask_bme_definition", "confidence": 0.2}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_bme_cause", "confidence": 0.3},
+        {"name": "ask_bme_definition", "confidence": 0.2},
+    ]
     messages, _ = run(ActionDidYouMean(), make_tracker("bone thing?", "nlu_fallback", ranking=ranking))
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles[:2] == [kb.topics["ask_bme_cause"].title, kb.topics["ask_bme_definition"].title]
@@ -107,8 +118,9 @@ def test_did_you_mean_offers_two_topics_then_asks_to_rephrase(kb):
 
 
 def test_how_is_that_treated_after_bme_answers_bme_treatment(kb):
-    tracker = make_tracker("and how is that treated?", "ask_treatment_options",
-                           slots={"last_topic": "ask_bme_definition"})
+    tracker = make_tracker(
+        "and how is that treated?", "ask_treatment_options", slots={"last_topic": "ask_bme_definition"}
+    )
     messages, _ = run(ActionAnswer(), tracker)
     assert kb.topics["ask_bme_treatment"].answer in messages[0]["text"]
 
@@ -116,17 +128,23 @@ def test_how_is_that_treated_after_bme_answers_bme_treatment(kb):
 # A medicine named earlier counts for red flags (review 2026-12-03, N10): "I'm on Cimzia",
 # two turns later "I have a fever of 39" is a fever on a biologic, whatever the NLU made of it.
 def _earlier(text, medication):
-    return [{"event": "user", "text": text,
-             "parse_data": {"entities": [{"entity": "medication", "value": medication}]}},
-            {"event": "slot", "name": "medication", "value": medication},
-            {"event": "bot", "text": "..."},
-            {"event": "user", "text": "how long does it take to work?", "parse_data": {"entities": []}},
-            {"event": "bot", "text": "..."}]
+    return [
+        {"event": "user", "text": text, "parse_data": {"entities": [{"entity": "medication", "value": medication}]}},
+        {"event": "slot", "name": "medication", "value": medication},
+        {"event": "bot", "text": "..."},
+        {"event": "user", "text": "how long does it take to work?", "parse_data": {"entities": []}},
+        {"event": "bot", "text": "..."},
+    ]
 
 
-@pytest.mark.parametrize("action, intent", [(ActionAnswer(), "ask_infections_vaccines"),
-                                            (ActionDidYouMean(), "nlu_fallback"),
-                                            (ActionRedFlag(), "report_red_flag")])
+@pytest.mark.parametrize(
+    "action, intent",
+    [
+        (ActionAnswer(), "ask_infections_vaccines"),
+        (ActionDidYouMean(), "nlu_fallback"),
+        (ActionRedFlag(), "report_red_flag"),
+    ],
+)
 def test_a_medicine_named_two_turns_earlier_makes_a_fever_a_red_flag(kb, action, intent):
     tracker = make_tracker("I have a fever of 39", intent, events=_earlier("I'm on Cimzia", "certolizumab"))
     messages, _ = run(action, tracker)
@@ -135,8 +153,11 @@ def test_a_medicine_named_two_turns_earlier_makes_a_fever_a_red_flag(kb, action,
 
 
 def test_an_earlier_methotrexate_makes_a_sore_throat_a_blood_count_flag(kb):
-    tracker = make_tracker("I've had a sore throat since yesterday", "ask_drug_side_effects",
-                           events=_earlier("I take methotrexate", "methotrexate"))
+    tracker = make_tracker(
+        "I've had a sore throat since yesterday",
+        "ask_drug_side_effects",
+        events=_earlier("I take methotrexate", "methotrexate"),
+    )
     messages, _ = run(ActionAnswer(), tracker)
     assert kb.red_flags["blood_count_on_dmard"].advice in messages[0]["text"]
 
@@ -147,7 +168,8 @@ def test_without_an_earlier_medicine_the_fever_is_answered_as_asked(kb):
 
 
 def test_a_general_question_after_naming_a_medicine_is_still_answered(kb):
-    tracker = make_tracker("what should I do if I get a fever?", "ask_infections_vaccines",
-                           events=_earlier("I'm on Humira", "adalimumab"))
+    tracker = make_tracker(
+        "what should I do if I get a fever?", "ask_infections_vaccines", events=_earlier("I'm on Humira", "adalimumab")
+    )
     messages, _ = run(ActionAnswer(), tracker)
     assert "Source:" in messages[0]["text"]

@@ -1,5 +1,6 @@
 """Asking is not reporting: a general question about an urgent symptom gets the educational
 answer and what to do if it is happening; a report, even put as a question, gets the red flag."""
+
 import pytest
 import yaml
 

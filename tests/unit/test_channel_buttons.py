@@ -1,6 +1,7 @@
 """On Facebook Messenger, a message with more buttons than its template holds (3) goes out as
 quick replies, so the follow-ups and the "was this helpful?" vote are not dropped; every other
 channel keeps its buttons."""
+
 import asyncio
 
 from rasa_sdk import Tracker
@@ -32,8 +33,12 @@ def test_messenger_keeps_up_to_three_buttons_and_turns_more_into_quick_replies()
 
 
 def test_an_answer_on_messenger_keeps_its_follow_ups_and_the_vote(kb):
-    message = {"text": "what is bone marrow oedema?", "intent": {"name": "ask_bme_definition", "confidence": 0.9},
-               "entities": [], "intent_ranking": []}
+    message = {
+        "text": "what is bone marrow oedema?",
+        "intent": {"name": "ask_bme_definition", "confidence": 0.9},
+        "entities": [],
+        "intent_ranking": [],
+    }
     events = [{"event": "user", "text": message["text"], "input_channel": "facebook"}]
     tracker = Tracker("fb-user", {}, message, events, False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()

@@ -1,4 +1,5 @@
 """The bone-health checklist summary and the appointment question list, as plain functions."""
+
 import re
 
 
@@ -50,6 +51,7 @@ def test_appointment_list_without_a_conversation_has_general_questions(kb):
 # Caregivers all the way through (issue 26, item 7).
 def test_questions_for_someone_cared_for_speak_of_them(kb):
     from assistant.appointment import appointment_questions
+
     text = appointment_questions(kb, ["ask_bme_definition", "ask_as_cause"], "adalimumab", None, "your dad")
     assert "your dad's next appointment" in text
     assert not re.search(r"\b(my|me|I)\b", text), text
@@ -58,12 +60,14 @@ def test_questions_for_someone_cared_for_speak_of_them(kb):
 
 def test_the_visit_summary_for_a_caregiver_asks_about_them(kb):
     from assistant.visit_summary import visit_summary
+
     text = visit_summary(kb, ["ask_bme_definition"], [], None, "your mum")
     assert "Does their MRI show" in text and "Does my MRI" not in text
 
 
 def test_topic_titles_keep_their_capitals_inside_a_sentence(kb):
     from assistant.appointment import appointment_questions, in_sentence
+
     assert in_sentence("What causes AS") == "what causes AS"
     assert in_sentence("JAK inhibitors and their warnings") == "JAK inhibitors and their warnings"
     assert "what causes AS" in appointment_questions(kb, ["ask_as_cause"])

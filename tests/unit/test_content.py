@@ -4,6 +4,7 @@ The checks run on the replies as the person reads them, rendered by `assistant/a
 (answer, caregiver words, the medicine's views, class replies, red flags, the checklist
 summary), not only on the stored texts: a reply is what has to be plain and short.
 """
+
 import datetime
 import re
 
@@ -39,10 +40,16 @@ def answers():
     for person in (None, CAREGIVER):
         who = ":caregiver" if person else ""
         replies += [(f"topic:{t}{who}", educational_reply(KB, t, person=person)) for t in KB.topics]
-        replies += [(f"medication:{m}:{i}{who}", educational_reply(KB, i, medication=m, person=person))
-                    for m in KB.medications for i in sorted(MEDICATION_INTENTS)]
-        replies += [(f"class:{c}:{i}{who}", educational_reply(KB, i, drug_class=c, person=person))
-                    for c in KB.drug_classes for i in sorted(MEDICATION_INTENTS)]
+        replies += [
+            (f"medication:{m}:{i}{who}", educational_reply(KB, i, medication=m, person=person))
+            for m in KB.medications
+            for i in sorted(MEDICATION_INTENTS)
+        ]
+        replies += [
+            (f"class:{c}:{i}{who}", educational_reply(KB, i, drug_class=c, person=person))
+            for c in KB.drug_classes
+            for i in sorted(MEDICATION_INTENTS)
+        ]
     return replies
 
 
@@ -53,10 +60,12 @@ def red_flag_replies():
 
 def checklist_replies():
     every_factor = {f.slot: YES for f in KB.checklist.factors}
-    return [("checklist:all_yes", checklist_summary(KB, every_factor)),
-            ("checklist:all_yes:caregiver", checklist_summary(KB, every_factor, CAREGIVER)),
-            ("checklist:none", checklist_summary(KB, {})),
-            ("checklist:none:caregiver", checklist_summary(KB, {}, CAREGIVER))]
+    return [
+        ("checklist:all_yes", checklist_summary(KB, every_factor)),
+        ("checklist:all_yes:caregiver", checklist_summary(KB, every_factor, CAREGIVER)),
+        ("checklist:none", checklist_summary(KB, {})),
+        ("checklist:none:caregiver", checklist_summary(KB, {}, CAREGIVER)),
+    ]
 
 
 ANSWERS = answers()
@@ -76,6 +85,7 @@ def test_every_answered_intent_has_an_entry_and_every_entry_an_intent(kb, domain
 
 
 # --- the rendered replies --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("where, reply", EVERY_REPLY, ids=ids(EVERY_REPLY))
 def test_rendered_reply_reads_at_grade_8_or_below(where, reply):
@@ -134,9 +144,13 @@ def test_every_topic_that_speaks_to_you_has_caregiver_words(kb):
     talks_to_the_writer = {"ask_drug_info", "ask_drug_side_effects", "inform_current_medication"}
     missing = [t.intent for t in kb.topics.values() if not t.caregiver_answer]
     assert missing == []
-    speaks_to_you = [t.intent for t in kb.topics.values()
-                     if t.intent not in talks_to_the_writer and you.search(t.caregiver_answer)
-                     and t.intent not in ("ask_dosage", "ask_stop_medication")]
+    speaks_to_you = [
+        t.intent
+        for t in kb.topics.values()
+        if t.intent not in talks_to_the_writer
+        and you.search(t.caregiver_answer)
+        and t.intent not in ("ask_dosage", "ask_stop_medication")
+    ]
     assert speaks_to_you == []
 
 
@@ -150,6 +164,7 @@ def test_checklist_explanations_have_caregiver_words(kb):
 
 # --- stored texts: doses and change advice ---------------------------------------------------
 
+
 def test_no_text_the_assistant_can_send_contains_a_dose(kb, domain):
     texts = kb.all_texts() + domain_texts(domain)
     assert [(w, DOSE_PATTERN.search(t).group(0)) for w, t in texts if DOSE_PATTERN.search(t)] == []
@@ -161,9 +176,11 @@ def test_no_text_tells_anyone_to_stop_or_change_a_medicine(kb, domain):
 
 
 def test_catalog_and_red_flag_texts_read_at_grade_8_or_below(kb):
-    too_hard = [(where, round(textstat.flesch_kincaid_grade(t), 1)) for where, t in kb.all_texts()
-                if not where.startswith("topic:") and len(t.split()) >= 12
-                and textstat.flesch_kincaid_grade(t) > MAX_GRADE]
+    too_hard = [
+        (where, round(textstat.flesch_kincaid_grade(t), 1))
+        for where, t in kb.all_texts()
+        if not where.startswith("topic:") and len(t.split()) >= 12 and textstat.flesch_kincaid_grade(t) > MAX_GRADE
+    ]
     assert too_hard == []
 
 
@@ -174,33 +191,49 @@ def test_answers_read_at_grade_8_or_below(kb, intent):
         assert textstat.flesch_kincaid_grade(text) <= MAX_GRADE, text
 
 
-@pytest.mark.parametrize("sentence", [
-    "Take 400 mg three times a day.", "two tablets daily is fine", "use 2 x per day", "40mg every week",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Take 400 mg three times a day.",
+        "two tablets daily is fine",
+        "use 2 x per day",
+        "40mg every week",
+    ],
+)
 def test_dose_pattern_catches_doses(sentence):
     assert DOSE_PATTERN.search(sentence)
 
 
-@pytest.mark.parametrize("sentence", [
-    "You can stop taking it when you feel better.", "It is safe to skip a dose.",
-    "You should switch to a biologic.", "Stop taking your medicine before surgery.",
-    # the passive forms say the same thing with the person left out
-    "A biologic is usually paused while you are ill or taking antibiotics.",
-    "Methotrexate should be stopped before surgery.", "A dose can be skipped on a good day.",
-    "Your injections are often put on hold during an infection.", "It can be safely tapered when you feel well.",
-    "The tablets may be halved if they upset you.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "You can stop taking it when you feel better.",
+        "It is safe to skip a dose.",
+        "You should switch to a biologic.",
+        "Stop taking your medicine before surgery.",
+        # the passive forms say the same thing with the person left out
+        "A biologic is usually paused while you are ill or taking antibiotics.",
+        "Methotrexate should be stopped before surgery.",
+        "A dose can be skipped on a good day.",
+        "Your injections are often put on hold during an infection.",
+        "It can be safely tapered when you feel well.",
+        "The tablets may be halved if they upset you.",
+    ],
+)
 def test_change_advice_is_caught(sentence):
     assert advises_medicine_change(sentence)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Do not stop or skip a medicine without asking your prescriber.",
-    "Denosumab must not be stopped without a plan from your team.",
-    "Arthrotec must not be used in pregnancy.",
-    "The risk of a break is reduced.",
-    "In three trials it did no better than a dummy pill, so the trials ended early.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Do not stop or skip a medicine without asking your prescriber.",
+        "Denosumab must not be stopped without a plan from your team.",
+        "Arthrotec must not be used in pregnancy.",
+        "The risk of a break is reduced.",
+        "In three trials it did no better than a dummy pill, so the trials ended early.",
+    ],
+)
 def test_warnings_and_facts_are_not_change_advice(sentence):
     assert advises_medicine_change(sentence) is None
 
@@ -212,6 +245,7 @@ def test_repeated_sentences_are_found():
 
 # --- sources and reviews -----------------------------------------------------------------------
 
+
 def test_every_source_has_a_web_address_and_an_access_date(kb):
     assert [s.id for s in kb.sources.values() if not s.url.startswith("https://")] == []
     assert [s.id for s in kb.sources.values() if s.accessed > datetime.date.today()] == []
@@ -221,12 +255,14 @@ def test_label_facts_cite_the_label_of_that_medicine(kb):
     """No catch-all "FDA labels" source: a label is cited by its own pinned entry."""
     assert "fda_labels" not in kb.sources
     from scripts.check_sources import is_search
+
     labels = [s for s in kb.sources.values() if s.id.startswith(("fda_label_", "ema_"))]
     assert labels and not any(is_search(s.url) for s in labels)
 
 
 def test_the_source_checker_passes_and_catches_searches_and_home_pages():
     from scripts.check_sources import is_home_page, is_search, problems
+
     assert problems(ROOT / "data/knowledge") == []
     assert is_search("https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=humira")
     assert is_search("https://pubmed.ncbi.nlm.nih.gov/?term=leflunomide")
@@ -243,8 +279,13 @@ def test_red_flag_advice_names_its_basis(kb):
 
 
 def test_every_entry_records_who_reviewed_it_and_when(kb):
-    entries = (list(kb.topics.values()) + list(kb.drug_classes.values()) + list(kb.medications.values())
-               + list(kb.red_flags.values()) + [kb.checklist, kb.appointment])
+    entries = (
+        list(kb.topics.values())
+        + list(kb.drug_classes.values())
+        + list(kb.medications.values())
+        + list(kb.red_flags.values())
+        + [kb.checklist, kb.appointment]
+    )
     assert [e for e in entries if not e.reviewed_by.strip()] == []
     today = datetime.date.today()
     assert [e for e in entries if e.reviewed > today] == []

@@ -1,5 +1,6 @@
 """`make content-report`: the page a reviewer signs lists every entry with its review, next
 review, sources and versions, and whether its rendered replies passed the content checks."""
+
 import datetime
 
 from scripts.content_report import next_review, report

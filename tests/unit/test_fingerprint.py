@@ -1,5 +1,6 @@
 """No stale model: what shapes the topic classifier is in its training fingerprint and in the
 Makefile's training inputs, so both Rasa's cache and make retrain when it changes."""
+
 import os
 import subprocess
 from pathlib import Path
@@ -15,13 +16,20 @@ def test_the_fingerprint_covers_the_model_code_the_encoder_and_the_components_ow
     assert all((ROOT / c).is_file() for c in FEATURE_CODE)
     config = TopicClassifier.get_default_config()
     assert TopicClassifier.fingerprint_addon(config) == feature_fingerprint(TopicClassifier) + files_fingerprint(
-        [Path(config["encoder"])])
+        [Path(config["encoder"])]
+    )
 
 
 def make_variable(name: str) -> str:
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root")}
-    done = subprocess.run(["make", "-s", "--no-print-directory", "--eval", f"print-var: ; @echo $({name})",
-                           "print-var"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", f"print-var: ; @echo $({name})", "print-var"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

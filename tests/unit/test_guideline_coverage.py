@@ -1,5 +1,6 @@
 """Every guideline recommendation in docs/guideline_coverage.md is answered: its reply, as
 rendered, carries the point (the table is the test's data, so the two cannot drift)."""
+
 import re
 
 import pytest
@@ -31,8 +32,7 @@ def test_the_table_covers_the_recommendations_the_issue_lists():
 
 
 @pytest.mark.parametrize("person", [None, "your dad"])
-@pytest.mark.parametrize("guideline, recommendation, reply, phrases", ROWS,
-                         ids=[f"{r[0]}: {r[1][:40]}" for r in ROWS])
+@pytest.mark.parametrize("guideline, recommendation, reply, phrases", ROWS, ids=[f"{r[0]}: {r[1][:40]}" for r in ROWS])
 def test_the_rendered_reply_carries_the_recommendation(guideline, recommendation, reply, phrases, person):
     intent, _, medicine = reply.partition(":")
     assert intent in KB.topics, reply

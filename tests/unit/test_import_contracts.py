@@ -4,6 +4,7 @@ assistant/ is plain Python; actions/ talks to Rasa only through rasa-sdk; the ad
 import each other; tools and scripts never import the tests. Every import counts, also one
 inside a function.
 """
+
 import ast
 from pathlib import Path
 from typing import Dict, Iterator, Set, Tuple
@@ -16,8 +17,8 @@ RASA_SERVER_SIDE = {"rasa", "sanic", "sanic_cors", "structlog", "socketio", "eng
 
 # package -> top-level modules it must not import
 FORBIDDEN: Dict[str, Set[str]] = {
-    "assistant": RASA_SERVER_SIDE | {"rasa_sdk", "aiohttp", "actions", "components", "channels", "tests",
-                                     "scripts", "devtools"},
+    "assistant": RASA_SERVER_SIDE
+    | {"rasa_sdk", "aiohttp", "actions", "components", "channels", "tests", "scripts", "devtools"},
     "actions": RASA_SERVER_SIDE | {"components", "channels", "tests", "scripts", "devtools"},
     "components": {"rasa_sdk", "actions", "channels", "rasa_extensions", "tests", "scripts", "devtools"},
     "channels": {"rasa_sdk", "actions", "components", "tests", "scripts", "devtools"},
@@ -43,9 +44,12 @@ def imports(path: Path) -> Iterator[Tuple[int, str]]:
 def test_package_keeps_to_its_layer(package):
     files = sorted((ROOT / package).rglob("*.py"))
     assert files, f"{package}/ has no Python files"
-    broken = [f"{path.relative_to(ROOT)}:{line} imports {name}"
-              for path in files for line, name in imports(path)
-              if name.split(".")[0] in FORBIDDEN[package]]
+    broken = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in files
+        for line, name in imports(path)
+        if name.split(".")[0] in FORBIDDEN[package]
+    ]
     assert not broken, "\n".join(broken)
 
 

@@ -1,4 +1,5 @@
 """The rules table, case by case (tests/fixtures/intent_rules.yml), and its place in config.yml."""
+
 import pytest
 import yaml
 
@@ -27,8 +28,9 @@ def test_rule_case(case):
 def test_every_rule_has_cases_both_ways():
     for name in RULE_NAMES:
         assert any(name in (c.get("fired") or ()) for c in CASES), f"{name}: no case where it acts"
-        assert any(name in (c.get("not_fired") or ()) for c in CASES) or name in {
-            "stop_is_conversation_control"}, f"{name}: no case where it must not act"
+        assert any(name in (c.get("not_fired") or ()) for c in CASES) or name in {"stop_is_conversation_control"}, (
+            f"{name}: no case where it must not act"
+        )
 
 
 def test_rules_never_pick_an_educational_topic():
@@ -49,6 +51,10 @@ def test_the_red_flag_rule_runs_last():
 
 def test_the_pipeline_order_is_pinned():
     pipeline = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
-    assert pipeline == ["WhitespaceTokenizer", "components.topic_classifier.TopicClassifier",
-                        "components.medication_recognizer.MedicationRecognizer",
-                        "components.intent_rules.IntentRules", "FallbackClassifier"]
+    assert pipeline == [
+        "WhitespaceTokenizer",
+        "components.topic_classifier.TopicClassifier",
+        "components.medication_recognizer.MedicationRecognizer",
+        "components.intent_rules.IntentRules",
+        "FallbackClassifier",
+    ]

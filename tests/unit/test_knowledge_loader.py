@@ -1,4 +1,5 @@
 """The loader accepts the real knowledge base and refuses broken files by name."""
+
 import os
 import shutil
 import subprocess
@@ -37,11 +38,17 @@ def _edit(path: Path, change):
     [
         (lambda d: d["topics"]["ask_bme_definition"].pop("answer"), "ask_bme_definition", "'answer' is missing"),
         (lambda d: d["topics"]["ask_bme_cause"].update(answer="   "), "ask_bme_cause", "'answer' is missing or empty"),
-        (lambda d: d["topics"]["ask_bme_symptoms"].update(sources=["made_up_journal"]),
-         "ask_bme_symptoms", "unknown source"),
+        (
+            lambda d: d["topics"]["ask_bme_symptoms"].update(sources=["made_up_journal"]),
+            "ask_bme_symptoms",
+            "unknown source",
+        ),
         (lambda d: d["topics"]["ask_bme_treatment"].pop("reviewed"), "ask_bme_treatment", "'reviewed'"),
-        (lambda d: d["topics"]["ask_bme_diagnosis"].update(related=["ask_nothing"]),
-         "ask_bme_diagnosis", "unknown topics"),
+        (
+            lambda d: d["topics"]["ask_bme_diagnosis"].update(related=["ask_nothing"]),
+            "ask_bme_diagnosis",
+            "unknown topics",
+        ),
     ],
 )
 def test_broken_topic_names_file_and_entry(broken_dir, change, entry, problem):
@@ -65,12 +72,15 @@ def test_a_source_address_must_be_a_web_address(broken_dir):
         load_knowledge_base(broken_dir)
 
 
-@pytest.mark.parametrize("file, section, entry", [
-    ("topics/bone_marrow_edema.yml", "topics", "ask_bme_definition"),
-    ("medications.yml", "medications", "adalimumab"),
-    ("medications.yml", "drug_classes", "nsaid"),
-    ("red_flags.yml", "red_flags", "self_harm"),
-])
+@pytest.mark.parametrize(
+    "file, section, entry",
+    [
+        ("topics/bone_marrow_edema.yml", "topics", "ask_bme_definition"),
+        ("medications.yml", "medications", "adalimumab"),
+        ("medications.yml", "drug_classes", "nsaid"),
+        ("red_flags.yml", "red_flags", "self_harm"),
+    ],
+)
 def test_an_entry_without_its_reviewer_is_refused(broken_dir, file, section, entry):
     _edit(broken_dir / file, lambda d: d[section][entry].pop("reviewed_by"))
     with pytest.raises(KnowledgeBaseError, match=rf"entry '{entry}'.*'reviewed_by'"):
@@ -106,7 +116,11 @@ def test_action_server_refuses_to_start_with_a_broken_file(broken_dir):
     env = {**os.environ, "KNOWLEDGE_DIR": str(broken_dir), "RASA_TELEMETRY_ENABLED": "false"}
     result = subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "run", "actions", "--actions", "actions", "--port", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "bones.yml, entry 'ask_bone_density'" in result.stdout + result.stderr

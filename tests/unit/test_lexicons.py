@@ -1,5 +1,6 @@
 """The word lists of data/knowledge/lexicons.yml: every list the rules name exists, every list
 in the file is used, and the notation turns into the patterns the rules had in code."""
+
 import re
 import shutil
 
@@ -26,12 +27,15 @@ def test_every_list_the_rules_name_exists_and_every_list_is_used():
         assert p.compiled.pattern  # compiles
 
 
-@pytest.mark.parametrize("word, pattern, matches, misses", [
-    ("pill(s)", r"pills?", ["pill", "Pills"], ["pillow"]),
-    ("vaccin*", r"vaccin\w*", ["vaccine", "vaccinations"], ["vacc"]),
-    ("unit(s) per week", r"units?\s+per\s+week", ["units per week", "unit  per week"], ["units a week"]),
-    ("what's", r"what's", ["what's"], ["whats"]),
-])
+@pytest.mark.parametrize(
+    "word, pattern, matches, misses",
+    [
+        ("pill(s)", r"pills?", ["pill", "Pills"], ["pillow"]),
+        ("vaccin*", r"vaccin\w*", ["vaccine", "vaccinations"], ["vacc"]),
+        ("unit(s) per week", r"units?\s+per\s+week", ["units per week", "unit  per week"], ["units a week"]),
+        ("what's", r"what's", ["what's"], ["whats"]),
+    ],
+)
 def test_the_notation(word, pattern, matches, misses):
     assert word_pattern(word) == pattern
     whole = re.compile(rf"\b{pattern}\b", re.IGNORECASE)
@@ -44,11 +48,14 @@ def test_a_template_fills_its_lists_in_file_order():
     assert p.search("how is THAT treated") and not p.search("how is bme treated")
 
 
-@pytest.mark.parametrize("edit, problem", [
-    ("  points_back: [it, no]\n", "quote yes, no, on"),
-    ("  points_back: []\n", "non-empty list"),
-    ("  points_back: [it, \"a|b\"]\n", "not a word"),
-])
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        ("  points_back: [it, no]\n", "quote yes, no, on"),
+        ("  points_back: []\n", "non-empty list"),
+        ('  points_back: [it, "a|b"]\n', "not a word"),
+    ],
+)
 def test_a_broken_list_stops_loading(tmp_path, edit, problem):
     shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge")
     path = tmp_path / "knowledge" / "lexicons.yml"

@@ -4,6 +4,7 @@ Every new answer renders with its source and the rheumatologist pointer; an alco
 that gives an amount gets an answer with no number and the line about agreeing a limit with
 the team; the tapering answer says the team decides, never the person alone.
 """
+
 import datetime
 import re
 
@@ -18,17 +19,36 @@ from tests.conftest import ROOT
 
 KB = load_knowledge_base()
 NEW_INTENTS = [
-    "ask_alcohol", "ask_biosimilars", "ask_biologic_not_working", "ask_tapering",
-    "ask_osteoporosis_medicines", "ask_fatigue_sleep", "ask_mental_health",
-    "ask_work_daily_life", "ask_smoking", "ask_cost_access",
+    "ask_alcohol",
+    "ask_biosimilars",
+    "ask_biologic_not_working",
+    "ask_tapering",
+    "ask_osteoporosis_medicines",
+    "ask_fatigue_sleep",
+    "ask_mental_health",
+    "ask_work_daily_life",
+    "ask_smoking",
+    "ask_cost_access",
 ]
 BONE_MEDICINES = ["alendronate", "risedronate", "zoledronic_acid", "denosumab"]
 NEW_SOURCES = [
-    "nhs_methotrexate", "versus_arthritis_methotrexate", "fda_biosimilars",
-    "nice_ta383", "nhs_osteoporosis_treatment", "nhs_alendronic_acid", "nogg", "bhof",
-    "fda_label_denosumab", "nhs_as",
-    "depression_review", "lifeline_988", "samaritans", "gov_uk_reasonable_adjustments",
-    "gov_uk_as_driving", "nhs_quit_smoking", "smokefree_gov",
+    "nhs_methotrexate",
+    "versus_arthritis_methotrexate",
+    "fda_biosimilars",
+    "nice_ta383",
+    "nhs_osteoporosis_treatment",
+    "nhs_alendronic_acid",
+    "nogg",
+    "bhof",
+    "fda_label_denosumab",
+    "nhs_as",
+    "depression_review",
+    "lifeline_988",
+    "samaritans",
+    "gov_uk_reasonable_adjustments",
+    "gov_uk_as_driving",
+    "nhs_quit_smoking",
+    "smokefree_gov",
 ]
 
 
@@ -37,11 +57,13 @@ def _examples(path, intents=None):
     for block in yaml.safe_load((ROOT / path).read_text())["nlu"]:
         if "examples" in block and (intents is None or block["intent"] in intents):
             found.setdefault(block["intent"], []).extend(
-                line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- "))
+                line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")
+            )
     return found
 
 
 # --- the knowledge entries -------------------------------------------------------------------
+
 
 def test_the_ten_topics_have_their_own_reviewed_entries():
     raw = yaml.safe_load((ROOT / "data/knowledge/topics/living_well.yml").read_text())["topics"]
@@ -99,12 +121,16 @@ def test_existing_topics_lead_to_the_new_ones():
 
 # --- the boundaries --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("message", [
-    "is 4 pints OK on methotrexate",
-    "is 14 units a week ok on methotrexate?",
-    "can I have 2 glasses of wine a night on leflunomide",
-    "my husband drinks 6 beers on a Friday, is that OK with his naproxen?",
-])
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is 4 pints OK on methotrexate",
+        "is 14 units a week ok on methotrexate?",
+        "can I have 2 glasses of wine a night on leflunomide",
+        "my husband drinks 6 beers on a Friday, is that OK with his naproxen?",
+    ],
+)
 @pytest.mark.parametrize("person", [None, "your husband"])
 def test_alcohol_question_with_an_amount_gets_no_number_and_the_limit_line(message, person):
     reply = educational_reply(KB, "ask_alcohol", message, medication="methotrexate", person=person)
@@ -136,11 +162,16 @@ def test_training_examples_keep_the_boundaries_apart():
 
 # --- the NLU data ----------------------------------------------------------------------------
 
+
 def test_each_new_intent_has_30_varied_examples_and_held_out_items_written_apart():
     train = _examples("data/nlu/living_well.yml")
     held_out = _examples("tests/nlu_holdout.yml", set(NEW_INTENTS))
-    all_training = {t.lower() for path in (ROOT / "data/nlu").glob("*.yml")
-                    for texts in _examples(path.relative_to(ROOT)).values() for t in texts}
+    all_training = {
+        t.lower()
+        for path in (ROOT / "data/nlu").glob("*.yml")
+        for texts in _examples(path.relative_to(ROOT)).values()
+        for t in texts
+    }
     for intent in NEW_INTENTS:
         examples = train[intent]
         assert len(examples) >= 30, intent
@@ -157,25 +188,29 @@ def test_each_new_intent_has_a_conversation_story():
 
 # --- the bone medicines in the catalog -------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def finder():
     return MedicationFinder(KB)
 
 
-@pytest.mark.parametrize("text, generic", [
-    ("my mum takes Fosamax", "alendronate"),
-    ("fosamx tablets", "alendronate"),
-    ("alendronic acid once a week", "alendronate"),
-    ("what is alendronate", "alendronate"),
-    ("Actonel", "risedronate"),
-    ("risedronate", "risedronate"),
-    ("a zoledronic acid drip", "zoledronic_acid"),
-    ("Aclasta infusion", "zoledronic_acid"),
-    ("Reclast", "zoledronic_acid"),
-    ("is Prolia safe with AS", "denosumab"),
-    ("denosumab", "denosumab"),
-    ("denosumb injections", "denosumab"),
-])
+@pytest.mark.parametrize(
+    "text, generic",
+    [
+        ("my mum takes Fosamax", "alendronate"),
+        ("fosamx tablets", "alendronate"),
+        ("alendronic acid once a week", "alendronate"),
+        ("what is alendronate", "alendronate"),
+        ("Actonel", "risedronate"),
+        ("risedronate", "risedronate"),
+        ("a zoledronic acid drip", "zoledronic_acid"),
+        ("Aclasta infusion", "zoledronic_acid"),
+        ("Reclast", "zoledronic_acid"),
+        ("is Prolia safe with AS", "denosumab"),
+        ("denosumab", "denosumab"),
+        ("denosumb injections", "denosumab"),
+    ],
+)
 def test_bone_medicine_names_map_to_the_generic(finder, text, generic):
     assert finder.first_medication(text) == generic
 
@@ -185,10 +220,21 @@ def test_cancer_brands_are_not_read_as_the_osteoporosis_medicines(finder, text):
     assert finder.first_medication(text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "protein", "polio", "actual", "folic acid", "acid reflux", "the process", "my profile",
-    "prolific", "recall", "a bone density scan",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "protein",
+        "polio",
+        "actual",
+        "folic acid",
+        "acid reflux",
+        "the process",
+        "my profile",
+        "prolific",
+        "recall",
+        "a bone density scan",
+    ],
+)
 def test_ordinary_words_are_not_bone_medicines(finder, text):
     assert [m for m in finder.find(text) if m.entity == "medication"] == []
 

@@ -1,5 +1,6 @@
 """The lock store: the compare-and-set of AtomicRedisLockStore against a fake Redis pipeline
 (no server), its bounded back-off, and which store endpoints.yml's settings build."""
+
 import json
 from typing import Dict, List, Optional
 

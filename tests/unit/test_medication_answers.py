@@ -1,4 +1,5 @@
 """Every medicine in the catalog can be explained, with its source and referral, never a dose."""
+
 import pytest
 
 from assistant.answers import MEDICATION_INTENTS, educational_reply
@@ -57,7 +58,7 @@ def test_a_side_effect_question_gets_side_effects_first(generic):
 
 @pytest.mark.parametrize("generic", sorted(KB.medications))
 def test_more_detail_is_one_button_away(generic):
-    """"What is X?" is short; side effects, where it fits and timing are its "More about" buttons."""
+    """ "What is X?" is short; side effects, where it fits and timing are its "More about" buttons."""
     reply = educational_reply(KB, "ask_drug_info", medication=generic)
     med = KB.medications[generic]
     payloads = [b["payload"] for b in reply.buttons]
@@ -80,8 +81,10 @@ def test_prednisone_gets_tablet_text_not_injection_text():
     assert "injection" not in text and KB.medications["prednisone"].time_to_work in text
 
 
-@pytest.mark.parametrize("generic", ["meloxicam", "aceclofenac", "ibuprofen", "naproxen", "diclofenac",
-                                     "celecoxib", "etoricoxib", "indomethacin"])
+@pytest.mark.parametrize(
+    "generic",
+    ["meloxicam", "aceclofenac", "ibuprofen", "naproxen", "diclofenac", "celecoxib", "etoricoxib", "indomethacin"],
+)
 def test_every_nsaid_has_a_pregnancy_point(generic):
     assert any("pregnant" in p for p in KB.medications[generic].safety_points)
 
@@ -90,10 +93,16 @@ def test_arthrotec_is_never_for_pregnancy():
     assert any("Arthrotec must not be used in pregnancy" in p for p in KB.medications["diclofenac"].safety_points)
 
 
-@pytest.mark.parametrize("generic, brand", [
-    ("apremilast", "Otezla"), ("ustekinumab", "Stelara"), ("guselkumab", "Tremfya"),
-    ("risankizumab", "Skyrizi"), ("tocilizumab", "Actemra"),
-])
+@pytest.mark.parametrize(
+    "generic, brand",
+    [
+        ("apremilast", "Otezla"),
+        ("ustekinumab", "Stelara"),
+        ("guselkumab", "Tremfya"),
+        ("risankizumab", "Skyrizi"),
+        ("tocilizumab", "Actemra"),
+    ],
+)
 def test_medicines_not_used_for_as_say_so_and_why(generic, brand):
     med = KB.medications[generic]
     assert brand in med.brands
@@ -115,10 +124,14 @@ MEDICINE_VIEWS = ["ask_drug_info", "ask_drug_side_effects", "ask_time_to_work", 
 BOXED = {
     "tofacitinib": ("serious infections", "death", "cancer", "heart", "blood clots"),
     "upadacitinib": ("serious infections", "death", "cancer", "heart", "blood clots"),
-    **{m: ("serious infections", "lymphoma") for m in ("infliximab", "etanercept", "adalimumab", "certolizumab",
-                                                       "golimumab")},
-    **{m: ("bleeding", "heart attack", "stroke") for m in ("ibuprofen", "naproxen", "celecoxib", "indomethacin",
-                                                           "meloxicam")},
+    **{
+        m: ("serious infections", "lymphoma")
+        for m in ("infliximab", "etanercept", "adalimumab", "certolizumab", "golimumab")
+    },
+    **{
+        m: ("bleeding", "heart attack", "stroke")
+        for m in ("ibuprofen", "naproxen", "celecoxib", "indomethacin", "meloxicam")
+    },
     "methotrexate": ("blood", "liver", "lungs", "unborn baby"),
     "leflunomide": ("unborn baby", "liver"),
     "tocilizumab": ("serious infections",),
@@ -145,9 +158,13 @@ def test_the_rinvoq_side_effect_reply_opens_with_the_boxed_warning():
 
 
 def test_jak_boxed_warning_is_complete():
-    for text in (KB.medications["tofacitinib"].key_warning, KB.medications["upadacitinib"].key_warning,
-                 KB.drug_classes["jak_inhibitor"].side_effects, KB.topics["ask_jak_inhibitors"].answer,
-                 KB.drug_classes["dmard"].side_effects):
+    for text in (
+        KB.medications["tofacitinib"].key_warning,
+        KB.medications["upadacitinib"].key_warning,
+        KB.drug_classes["jak_inhibitor"].side_effects,
+        KB.topics["ask_jak_inhibitors"].answer,
+        KB.drug_classes["dmard"].side_effects,
+    ):
         assert all(w in text for w in ("serious infections", "death", "cancer", "heart", "blood clots")), text
 
 

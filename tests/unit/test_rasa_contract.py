@@ -5,6 +5,7 @@ after an upgrade this file fails in seconds and says what moved, long before the
 scale-out tests would. Each test reads the library as installed; none starts a server.
 When one fails, adapt the extension it names, then rasa_extensions.SUPPORTED.
 """
+
 import ast
 import inspect
 import re
@@ -39,6 +40,7 @@ def keyword_names(function: Callable, callee: str) -> Set[str]:
 
 # ------------------------------------------------------------------ the versions
 
+
 def test_installed_versions_are_the_supported_ones():
     found = rasa_extensions.check_versions()
     assert found["rasa"].startswith("3.6.") and found["rasa_sdk"].startswith("3.6.")
@@ -53,6 +55,7 @@ def test_an_unsupported_rasa_is_refused(monkeypatch):
 
 
 # ------------------------------------------------------------------ P1: the action-reply check
+
 
 def test_p1_remote_action_validates_replies_in_a_private_method_we_can_replace():
     from rasa.core.actions.action import RemoteAction
@@ -71,15 +74,20 @@ def test_p1_remote_action_validates_replies_in_a_private_method_we_can_replace()
 
 # ------------------------------------------------------------------ P2: kept-alive connections
 
+
 def test_p2_endpoint_session_builds_what_the_shared_session_copies():
     from rasa.utils.endpoints import EndpointConfig
 
     # The shared session is built with these; an option Rasa adds would be lost silently.
     assert keyword_names(EndpointConfig.session, "ClientSession") == {"headers", "auth", "timeout"}
-    config = EndpointConfig("http://127.0.0.1:1/webhook", headers={"a": "b"},
-                            basic_auth={"username": "u", "password": "p"})
+    config = EndpointConfig(
+        "http://127.0.0.1:1/webhook", headers={"a": "b"}, basic_auth={"username": "u", "password": "p"}
+    )
     assert (config.url, config.headers, config.basic_auth) == (
-        "http://127.0.0.1:1/webhook", {"a": "b"}, {"username": "u", "password": "p"})
+        "http://127.0.0.1:1/webhook",
+        {"a": "b"},
+        {"username": "u", "password": "p"},
+    )
     from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 
     assert DEFAULT_REQUEST_TIMEOUT > 0
@@ -109,6 +117,7 @@ def test_p2_the_action_server_keeps_idle_connections_longer_than_we_do():
 
 
 # ------------------------------------------------------------------ P3, P6: app-level extensions
+
 
 def test_p3_p6_sanic_takes_our_listeners_and_request_middleware():
     from sanic import Sanic
@@ -146,6 +155,7 @@ def test_p6_the_guarded_api_routes_are_still_rasas():
 
 # ------------------------------------------------------------------ P4: log redaction
 
+
 def test_p4_structlog_hands_back_the_live_processor_list():
     import structlog
 
@@ -179,11 +189,11 @@ def test_p4_the_silenced_warning_is_still_the_one_that_quotes_a_message():
 
 # ------------------------------------------------------------------ P5: socket.io handlers
 
+
 def test_p5_socketio_input_keeps_its_handlers_in_the_servers_table():
     from rasa.core.channels.socketio import SocketIOInput
 
-    channel = SocketIOInput(user_message_evt="user_uttered", bot_message_evt="bot_uttered",
-                            session_persistence=True)
+    channel = SocketIOInput(user_message_evt="user_uttered", bot_message_evt="bot_uttered", session_persistence=True)
 
     async def handler(_message):
         return None
@@ -197,6 +207,7 @@ def test_p5_socketio_input_keeps_its_handlers_in_the_servers_table():
 
 
 # ------------------------------------------------------------------ P7: the message guard
+
 
 def test_p7_the_agent_and_what_the_guard_uses_of_it():
     from rasa.core import run
@@ -223,6 +234,7 @@ def test_p7_rasa_parses_the_parse_data_a_channel_sets():
 
 # ------------------------------------------------------------------ P8: the tracker store
 
+
 def test_p8_sql_tracker_store_parts_the_cached_store_reuses(tmp_path):
     from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
     from rasa.shared.core.domain import Domain
@@ -232,8 +244,7 @@ def test_p8_sql_tracker_store_parts_the_cached_store_reuses(tmp_path):
         assert hasattr(store, name), name
     assert isinstance(SQLTrackerStore.domain, property) and SQLTrackerStore.domain.fset
     assert "self._domain = domain" in source(TrackerStore.__init__)
-    assert parameters(SQLTrackerStore._event_query)[1:] == ["session", "sender_id",
-                                                           "fetch_events_from_all_sessions"]
+    assert parameters(SQLTrackerStore._event_query)[1:] == ["session", "sender_id", "fetch_events_from_all_sessions"]
 
 
 def test_p8_the_current_session_is_what_rasa_counts(tmp_path):
@@ -249,9 +260,15 @@ def test_p8_the_current_session_is_what_rasa_counts(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'p8.db'}"
     store = CachedSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", host=url)
-    events = [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("one"),
-              ActionExecuted("action_session_start"), SessionStarted(), UserUttered("two"),
-              ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        UserUttered("one"),
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        UserUttered("two"),
+        ActionExecuted("action_listen"),
+    ]
     asyncio.run(store.save(DialogueStateTracker.from_events("ann", events)))
     plain = SQLTrackerStore(domain=Domain.empty(), dialect="sqlite", host=url)
     with plain.session_scope() as session:
@@ -263,14 +280,21 @@ def test_p8_the_current_session_is_what_rasa_counts(tmp_path):
 
 # ------------------------------------------------------------------ P9: the lock store
 
+
 def test_p9_redis_lock_store_attributes_and_ticket_lock_api():
     from rasa.core.lock import TicketLock
     from rasa.core.lock_store import LOCK_LIFETIME, LockStore, RedisLockStore
 
     store = RedisLockStore(host="127.0.0.1", port=1)  # connects lazily: nothing is sent
     assert hasattr(store, "red") and store.key_prefix
-    for name in ("from_dict", "dumps", "issue_ticket", "remove_expired_tickets", "remove_ticket_for",
-                 "is_someone_waiting"):
+    for name in (
+        "from_dict",
+        "dumps",
+        "issue_ticket",
+        "remove_expired_tickets",
+        "remove_ticket_for",
+        "is_someone_waiting",
+    ):
         assert hasattr(TicketLock, name), name
     text = source(LockStore.lock) + source(LockStore._acquire_lock)
     for name in ("self.issue_ticket(", "self.cleanup(", "self.update_lock("):
@@ -279,6 +303,7 @@ def test_p9_redis_lock_store_attributes_and_ticket_lock_api():
 
 
 # ------------------------------------------------------------------ the action server hook
+
 
 def test_rasa_sdk_imports_our_plugin_package_and_calls_its_hook_before_it_listens():
     from rasa_sdk import endpoint, plugin
@@ -298,6 +323,7 @@ def test_rasa_sdk_skips_abstract_action_classes():
 
 # ------------------------------------------------------------------ the components
 
+
 def test_rasa_asks_graph_components_for_a_fingerprint_addon():
     from rasa.engine.graph import GraphComponent
     from rasa.engine.training import fingerprinting
@@ -307,6 +333,7 @@ def test_rasa_asks_graph_components_for_a_fingerprint_addon():
 
 
 # ------------------------------------------------------------------ P10: security (issue 25)
+
 
 def test_p10_sanic_reads_the_request_size_cap_from_the_app_config_per_connection():
     from sanic.config import DEFAULT_CONFIG

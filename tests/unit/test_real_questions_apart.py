@@ -1,6 +1,7 @@
 """The real-question halves are a measure, never training data: no training example may be a
 near copy of one of their questions (or of the held-out set's), no training source may be a
 page they were drawn from, and the sealed test half shares no host (site) with training."""
+
 import re
 
 import pytest
@@ -35,8 +36,11 @@ def near_copies(tests, training):
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).fit(tests + training)
     similarity = cosine_similarity(vectorizer.transform(tests), vectorizer.transform(training))
     # Short greetings ("hi", "thanks") are the same everywhere; only questions count.
-    return [(tests[i], training[j], round(float(similarity[i, j]), 2))
-            for i, j in zip(*(similarity >= NEAR_COPY).nonzero(), strict=True) if len(tests[i].split()) >= 5]
+    return [
+        (tests[i], training[j], round(float(similarity[i, j]), 2))
+        for i, j in zip(*(similarity >= NEAR_COPY).nonzero(), strict=True)
+        if len(tests[i].split()) >= 5
+    ]
 
 
 def test_the_real_question_set_is_large_and_sourced():
@@ -63,8 +67,11 @@ def page(url):
 
 
 def training_sources():
-    return {page(url) for p in (ROOT / "data/nlu").rglob("*.yml")
-            for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)}
+    return {
+        page(url)
+        for p in (ROOT / "data/nlu").rglob("*.yml")
+        for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)
+    }
 
 
 def test_training_examples_modelled_on_public_questions_never_use_a_test_questions_page():
@@ -82,8 +89,11 @@ def host(url):
 
 
 def test_the_sealed_test_half_shares_no_host_with_training_sources():
-    training_hosts = {host(url) for p in (ROOT / "data/nlu").rglob("*.yml")
-                      for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)}
+    training_hosts = {
+        host(url)
+        for p in (ROOT / "data/nlu").rglob("*.yml")
+        for url in re.findall(r"^#\s*source:\s*(\S+)", p.read_text(), flags=re.MULTILINE)
+    }
     assert sorted(training_hosts & {host(q["source"]) for q in TEST}) == []
 
 

@@ -1,4 +1,5 @@
 """Every red-flag phrasing is caught by the rules; ordinary AS questions are left alone."""
+
 import pytest
 import yaml
 
@@ -38,22 +39,28 @@ def test_reply_gives_that_flags_specific_advice(kb, detector, flag, text):
 
 
 def test_curly_apostrophes_match_like_straight_ones(detector):
-    assert detector.find("my wife can’t see out of her left eye suddenly") == detector.find(
-        "my wife can't see out of her left eye suddenly") != []
+    assert (
+        detector.find("my wife can’t see out of her left eye suddenly")
+        == detector.find("my wife can't see out of her left eye suddenly")
+        != []
+    )
 
 
-@pytest.mark.parametrize("flag, needle", [
-    ("eye_emergency", "eye doctor today"),
-    ("fall_spine_injury", "emergency department"),
-    ("fall_spine_injury", "even without a fall"),
-    ("fall_spine_injury", "keep your neck still"),
-    ("injection_joint", "today"),
-    ("cauda_equina", "emergency department"),
-    ("chest_breathing", "911"),
-    ("infection_on_biologic", "right away"),
-    ("self_harm", "988"),
-    ("self_harm", "116 123"),
-])
+@pytest.mark.parametrize(
+    "flag, needle",
+    [
+        ("eye_emergency", "eye doctor today"),
+        ("fall_spine_injury", "emergency department"),
+        ("fall_spine_injury", "even without a fall"),
+        ("fall_spine_injury", "keep your neck still"),
+        ("injection_joint", "today"),
+        ("cauda_equina", "emergency department"),
+        ("chest_breathing", "911"),
+        ("infection_on_biologic", "right away"),
+        ("self_harm", "988"),
+        ("self_harm", "116 123"),
+    ],
+)
 def test_advice_is_the_specific_action(kb, flag, needle):
     assert needle in kb.red_flags[flag].advice
 
@@ -108,24 +115,33 @@ def test_a_hot_swollen_joint_after_an_injection_is_caught(detector):
 
 def test_a_disease_named_after_a_fever_is_not_a_fever(detector):
     # The vaccine for yellow fever, and hay fever, are not a fever on a biologic.
-    assert detector.find("On Enbrel 50mg weekly. The travel clinic mentioned yellow fever and typhoid. "
-                         "Which travel vaccines are safe?") == []
+    assert (
+        detector.find(
+            "On Enbrel 50mg weekly. The travel clinic mentioned yellow fever and typhoid. "
+            "Which travel vaccines are safe?"
+        )
+        == []
+    )
     assert detector.find("I have hay fever and take Humira, can I use antihistamines?") == []
     # A real fever next to one still is.
-    assert detector.find("I'm on Humira and have had a fever and chills since last night, "
-                         "I had hay fever as a kid") == ["infection_on_biologic"]
+    assert detector.find(
+        "I'm on Humira and have had a fever and chills since last night, I had hay fever as a kid"
+    ) == ["infection_on_biologic"]
 
 
-@pytest.mark.parametrize("earlier, text, flag", [
-    (["certolizumab"], "I have a fever of 39", "infection_on_biologic"),
-    (["certolizumab"], "my temperature is 39.5", "infection_on_biologic"),
-    (["tnf_blocker"], "running a temperature since last night", "infection_on_biologic"),
-    (["methotrexate"], "I've got mouth ulcers and a sore throat", "blood_count_on_dmard"),
-    (["methotrexate"], "I took it every day this week by mistake", "methotrexate_overdose"),
-    (["leflunomide"], "I just found out I'm pregnant", "pregnancy_on_dmard"),
-    (["denosumab"], "tingling around my mouth since yesterday", "low_calcium"),
-    (["prednisone"], "I keep vomiting", "adrenal_crisis"),
-])
+@pytest.mark.parametrize(
+    "earlier, text, flag",
+    [
+        (["certolizumab"], "I have a fever of 39", "infection_on_biologic"),
+        (["certolizumab"], "my temperature is 39.5", "infection_on_biologic"),
+        (["tnf_blocker"], "running a temperature since last night", "infection_on_biologic"),
+        (["methotrexate"], "I've got mouth ulcers and a sore throat", "blood_count_on_dmard"),
+        (["methotrexate"], "I took it every day this week by mistake", "methotrexate_overdose"),
+        (["leflunomide"], "I just found out I'm pregnant", "pregnancy_on_dmard"),
+        (["denosumab"], "tingling around my mouth since yesterday", "low_calcium"),
+        (["prednisone"], "I keep vomiting", "adrenal_crisis"),
+    ],
+)
 def test_a_medicine_named_earlier_counts(detector, earlier, text, flag):
     assert flag not in detector.urgent(text)
     assert flag in detector.urgent(text, earlier)
@@ -138,8 +154,18 @@ def test_an_earlier_medicine_never_makes_a_flag_on_its_own(detector):
 
 def test_medicines_named_reads_entities_and_the_slot():
     from assistant.red_flags import medicines_named
-    events = [{"event": "user", "parse_data": {"entities": [{"entity": "medication", "value": "certolizumab"},
-                                                            {"entity": "drug_class", "value": "tnf_blocker"}]}},
-              {"event": "slot", "name": "medication", "value": "adalimumab"},
-              {"event": "user", "parse_data": {"entities": [{"entity": "medication", "value": "certolizumab"}]}}]
+
+    events = [
+        {
+            "event": "user",
+            "parse_data": {
+                "entities": [
+                    {"entity": "medication", "value": "certolizumab"},
+                    {"entity": "drug_class", "value": "tnf_blocker"},
+                ]
+            },
+        },
+        {"event": "slot", "name": "medication", "value": "adalimumab"},
+        {"event": "user", "parse_data": {"entities": [{"entity": "medication", "value": "certolizumab"}]}},
+    ]
     assert medicines_named(events) == ["certolizumab", "tnf_blocker", "adalimumab"]

@@ -1,4 +1,5 @@
 """`make validate` refuses review dates in the future or older than 12 months, naming the entry."""
+
 import datetime
 import shutil
 import subprocess
@@ -51,6 +52,7 @@ def test_exactly_twelve_months_is_still_in_date(knowledge):
 
 
 def test_the_script_runs_from_the_command_line():
-    result = subprocess.run([sys.executable, "-m", "scripts.check_review_dates"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.check_review_dates"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

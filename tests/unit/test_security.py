@@ -1,5 +1,6 @@
 """The security rules as plain functions (assistant/security.py and the thin layers over it):
 the cheap half of tests/security/, which reproduces each attack against the real servers."""
+
 import asyncio
 import json
 import sqlite3
@@ -93,6 +94,7 @@ def test_the_log_filter_redacts_ids_in_formatted_records():
 
 # ---------------------------------------------------------------- channels
 
+
 def test_messaging_ids_are_namespaced_and_replies_go_to_the_apps_id():
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
@@ -123,15 +125,18 @@ def test_the_messaging_channels_use_their_namespace():
         assert channel.sender_namespace.fget(channel) == channel.name()
 
 
-@pytest.mark.parametrize("path,method,header,status", [
-    ("/webhooks/telegram/webhook", "POST", None, 403),
-    ("/webhooks/telegram/webhook", "POST", "guess", 403),
-    ("/webhooks/telegram/webhook", "POST", "the-secret", None),
-    ("/webhooks/telegram/webhook", "GET", "the-secret", 405),
-    ("/webhooks/telegram/set_webhook", "POST", "the-secret", 404),
-    ("/webhooks/telegram/set_webhook", "GET", None, 404),
-    ("/webhooks/telegram/", "GET", None, None),
-])
+@pytest.mark.parametrize(
+    "path,method,header,status",
+    [
+        ("/webhooks/telegram/webhook", "POST", None, 403),
+        ("/webhooks/telegram/webhook", "POST", "guess", 403),
+        ("/webhooks/telegram/webhook", "POST", "the-secret", None),
+        ("/webhooks/telegram/webhook", "GET", "the-secret", 405),
+        ("/webhooks/telegram/set_webhook", "POST", "the-secret", 404),
+        ("/webhooks/telegram/set_webhook", "GET", None, 404),
+        ("/webhooks/telegram/", "GET", None, None),
+    ],
+)
 def test_telegram_accepts_only_updates_with_its_secret_token(path, method, header, status):
     from channels.messaging import TELEGRAM_SECRET_HEADER, telegram_request_problem
 
@@ -158,8 +163,9 @@ def test_telegram_registers_its_webhook_with_the_secret_token(monkeypatch):
     assert telegram  # the module Rasa's connector comes from
     channel = TelegramChannel("123:abc", "as_bot", "https://example.org/webhooks/telegram/webhook", "the-secret")
     channel.get_output_channel()
-    assert calls == [("setWebhook", {"url": "https://example.org/webhooks/telegram/webhook",
-                                     "secret_token": "the-secret"})]
+    assert calls == [
+        ("setWebhook", {"url": "https://example.org/webhooks/telegram/webhook", "secret_token": "the-secret"})
+    ]
 
 
 def test_telegram_stays_off_without_its_secret_token(monkeypatch):
@@ -186,10 +192,11 @@ def test_socketio_is_off_unless_asked_for(monkeypatch):
 
 # ---------------------------------------------------------------- the report
 
+
 def test_the_report_escapes_what_people_typed():
     from scripts.unanswered_report import cell
 
-    typed = '<img src=x onerror=alert(1)> ![x](https://attacker.example/p.png) a | b `code`'
+    typed = "<img src=x onerror=alert(1)> ![x](https://attacker.example/p.png) a | b `code`"
     shown = cell(typed)
     for markup in ("<", ">", "![", "](", "|", "`", "https://"):
         assert markup not in shown
@@ -201,15 +208,22 @@ def test_the_report_counts_one_vote_per_person_and_topic():
     records = [("a", {"topic": "ask_flare", "helpful": False})] * 50 + [
         ("a", {"topic": "ask_flare", "helpful": True}),
         ("b", {"topic": "ask_flare", "helpful": False}),
-        ("a", {"topic": "ask_flare", "comment": "x"}), ("a", {"topic": "ask_flare", "comment": "y"}),
+        ("a", {"topic": "ask_flare", "comment": "x"}),
+        ("a", {"topic": "ask_flare", "comment": "y"}),
     ]
     kept = one_per_person(records)
-    assert sorted(json.dumps(r, sort_keys=True) for r in kept) == sorted(json.dumps(r, sort_keys=True) for r in [
-        {"topic": "ask_flare", "helpful": True}, {"topic": "ask_flare", "helpful": False},
-        {"topic": "ask_flare", "comment": "y"}])
+    assert sorted(json.dumps(r, sort_keys=True) for r in kept) == sorted(
+        json.dumps(r, sort_keys=True)
+        for r in [
+            {"topic": "ask_flare", "helpful": True},
+            {"topic": "ask_flare", "helpful": False},
+            {"topic": "ask_flare", "comment": "y"},
+        ]
+    )
 
 
 # ---------------------------------------------------------------- retention
+
 
 def _store(tmp_path):
     from rasa_extensions.tracker_store import CachedSQLTrackerStore
@@ -331,16 +345,19 @@ def test_socketio_metadata_is_bounded_also_as_a_string():
     assert message_problem({"message": "hi", "session_id": sender, "metadata": json.dumps({"x": "y" * 5000})}, True)
 
 
-@pytest.mark.parametrize("raw, problem", [
-    (b"", "must be JSON"),
-    (b"[" * 100 + b"]" * 100, "must be JSON"),
-    (b'["a"]', "must be a JSON object"),
-    (b'{"message": "hi"}', '"sender" is missing'),
-    (b'{"sender": 5, "message": "hi"}', '"sender" must be a string'),
-    (b'{"sender": "s", "message": "hi", "input_channel": 1}', '"input_channel" must be a string'),
-    (b'{"sender": "s", "message": "hi", "metadata": "x"}', '"metadata" must be a JSON object'),
-    (b'{"sender": "s", "message": "hi", "metadata": {"page": "/"}}', None),
-])
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        (b"", "must be JSON"),
+        (b"[" * 100 + b"]" * 100, "must be JSON"),
+        (b'["a"]', "must be a JSON object"),
+        (b'{"message": "hi"}', '"sender" is missing'),
+        (b'{"sender": 5, "message": "hi"}', '"sender" must be a string'),
+        (b'{"sender": "s", "message": "hi", "input_channel": 1}', '"input_channel" must be a string'),
+        (b'{"sender": "s", "message": "hi", "metadata": "x"}', '"metadata" must be a JSON object'),
+        (b'{"sender": "s", "message": "hi", "metadata": {"page": "/"}}', None),
+    ],
+)
 def test_one_body_check_serves_every_door(raw, problem):
     def read():
         return security.read_body(raw, required=("sender",), optional=("message", "input_channel"), metadata=True)

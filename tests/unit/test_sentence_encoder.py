@@ -8,10 +8,14 @@ from assistant.sentence_encoder import OnnxEncoder, TransformerEncoder, minilm_d
 from tests.conftest import ROOT
 
 GRAPH = ROOT / "build/sentence_encoder/minilm_int8.onnx"  # built by `make install`
-SENTENCES = ["what is humira", "hi",
-             "My husband (41) has had AS for 12 years. His MRI showed oedema in the SI joints - "
-             "does that mean the Cosentyx isn't working, and should we ask about switching?",
-             "wat is bone marow edema 😕", ""]
+SENTENCES = [
+    "what is humira",
+    "hi",
+    "My husband (41) has had AS for 12 years. His MRI showed oedema in the SI joints - "
+    "does that mean the Cosentyx isn't working, and should we ask about switching?",
+    "wat is bone marow edema 😕",
+    "",
+]
 
 
 def cosine(a, b):
@@ -33,8 +37,10 @@ def test_onnx_graph_computes_what_the_numpy_encoder_does(tmp_path):
 
     numpy_encoder = TransformerEncoder(minilm_dir())
     onnx.save(build_graph(minilm_dir()), str(tmp_path / "float.onnx"))
-    graphs = {"float": OnnxEncoder(tmp_path / "float.onnx", minilm_dir() / "tokenizer.json"),
-              "int8": OnnxEncoder(GRAPH, minilm_dir() / "tokenizer.json")}
+    graphs = {
+        "float": OnnxEncoder(tmp_path / "float.onnx", minilm_dir() / "tokenizer.json"),
+        "int8": OnnxEncoder(GRAPH, minilm_dir() / "tokenizer.json"),
+    }
     for text in SENTENCES:
         expected = numpy_encoder.encode(text)
         assert np.allclose(graphs["float"].encode(text), expected, atol=1e-5), text
@@ -42,5 +48,6 @@ def test_onnx_graph_computes_what_the_numpy_encoder_does(tmp_path):
     # int8 keeps meaning: a paraphrase stays nearer than another topic
     int8 = graphs["int8"]
     night = int8.encode("my back pain wakes me up at night")
-    assert cosine(night, int8.encode("lower back hurts in the middle of the night")) > \
-        cosine(night, int8.encode("how much do biologics cost with insurance"))
+    assert cosine(night, int8.encode("lower back hurts in the middle of the night")) > cosine(
+        night, int8.encode("how much do biologics cost with insurance")
+    )

@@ -1,5 +1,6 @@
 """The one-machine defaults are one set: defaults.env, as make and Python read it, and
 endpoints.yml's literal values (for plain Rasa commands) agree with endpoints.env.yml filled in."""
+
 import os
 import re
 import subprocess
@@ -20,9 +21,14 @@ def test_make_and_python_read_defaults_env_alike(monkeypatch):
     python = environment()
     keys = list(defaults())
     recipe = "; ".join(f"echo '{k}=$({k})'" for k in keys)
-    done = subprocess.run(["make", "-s", "--no-print-directory", "--eval", f"print-defaults: ; @{recipe}",
-                           "print-defaults"], cwd=ROOT, env=clean_environment(), capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", f"print-defaults: ; @{recipe}", "print-defaults"],
+        cwd=ROOT,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     make = dict(line.split("=", 1) for line in done.stdout.splitlines())
     assert make == {k: python[k] for k in keys}
@@ -40,8 +46,9 @@ def test_the_environment_wins_and_references_follow_it(monkeypatch):
 
 def test_a_shell_can_source_defaults_env():
     script = 'set -a; . ./defaults.env; set +a; echo "$ACTION_ENDPOINT_URL|$CORS_ORIGINS"'
-    done = subprocess.run(["bash", "-c", script], cwd=ROOT, env=clean_environment(), capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=clean_environment(), capture_output=True, text=True, timeout=30
+    )
     assert done.stdout.strip() == "http://127.0.0.1:5055/webhook|http://localhost:8080 http://127.0.0.1:8080"
 
 

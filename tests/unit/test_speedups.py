@@ -1,5 +1,6 @@
 """The door (rasa_extensions.install) and the speed fixes it installs: the action-reply check
 keeps Rasa's verdicts while compiling the schema only once; calls share a kept connection."""
+
 import logging
 
 import jsonschema

@@ -4,21 +4,22 @@ Each test stores conversations through CachedSQLTrackerStore in a fresh SQLite f
 them back the way the Rasa server does; a plain SQLTrackerStore on the same file plays the
 second server, or the reader that a clinic's own tools would be.
 """
+
 import asyncio
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
 from rasa_extensions.tracker_store import CachedSQLTrackerStore
 
-DOMAIN = Domain.from_dict({
-    "intents": ["greet"],
-    "slots": {"caregiver": {"type": "bool", "influence_conversation": False,
-                            "mappings": [{"type": "custom"}]}},
-})
+DOMAIN = Domain.from_dict(
+    {
+        "intents": ["greet"],
+        "slots": {"caregiver": {"type": "bool", "influence_conversation": False, "mappings": [{"type": "custom"}]}},
+    }
+)
 
 
 def run(coroutine):
@@ -44,6 +45,7 @@ def texts(tracker):
 
 def turn(store, sender, user_text, bot_text):
     """One turn as the Rasa server takes it: read, add the message and the reply, save."""
+
     async def go():
         tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
         tracker.update(UserUttered(user_text, {"name": "greet", "confidence": 1.0}))
@@ -52,6 +54,7 @@ def turn(store, sender, user_text, bot_text):
         tracker.update(ActionExecuted("action_listen"))
         await store.save(tracker)
         return tracker
+
     return run(go())
 
 
@@ -62,8 +65,7 @@ def test_what_it_saves_is_what_rasas_own_sql_store_reads(url):
 
     from_plain = run(plain(url).retrieve("ann"))
     from_cached = run(store.retrieve("ann"))
-    expected = ["hello", "Hi! I can explain AS.", "what is bone marrow edema?",
-                "It is extra fluid in the bone."]
+    expected = ["hello", "Hi! I can explain AS.", "what is bone marrow edema?", "It is extra fluid in the bone."]
     assert texts(from_plain) == texts(from_cached) == expected
     assert [e.as_dict() for e in from_plain.events] == [e.as_dict() for e in from_cached.events]
 
@@ -81,8 +83,7 @@ def test_a_turn_taken_by_another_server_is_not_missed(url):
     store, other = cached(url), plain(url)
     turn(store, "ann", "hello", "Hi!")
     turn(other, "ann", "what is AS?", "A kind of arthritis of the spine.")
-    assert texts(run(store.retrieve("ann"))) == ["hello", "Hi!", "what is AS?",
-                                                 "A kind of arthritis of the spine."]
+    assert texts(run(store.retrieve("ann"))) == ["hello", "Hi!", "what is AS?", "A kind of arthritis of the spine."]
 
 
 def test_a_purged_conversation_is_gone_from_memory_too(url):

@@ -4,6 +4,7 @@ The names live in assistant/intents.py; the routing tables are data (data/knowle
 checked by assistant/routing.py when it loads). These tests read domain.yml as it is, so new
 intents need nothing here.
 """
+
 import ast
 import re
 from typing import Iterator, Set, Tuple
