@@ -59,8 +59,9 @@ lock:  ## after changing pyproject.toml's dependencies: resolve them afresh into
 		  "$$tmp/venv/bin/pip" freeze --exclude-editable; } > requirements.lock
 	@echo "requirements.lock: $$(grep -vc '^#' requirements.lock) packages"
 
-lint: $(VENV)/.installed  ## ruff, mypy and the import contracts: the gate CI runs before the tests
+lint: $(VENV)/.installed  ## ruff (checks and format), mypy and the import contracts: the gate CI runs before the tests
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_import_contracts.py
 
