@@ -8,7 +8,7 @@ from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send_reply
 from assistant.answers import button, educational_reply
 from assistant.appointment import in_sentence
-from assistant.caregiver import care_recipient
+from assistant.caregiver import care_recipient, speaks_of_self
 from assistant.compound import offered_topic
 from assistant.feedback import feedback_buttons
 from assistant.follow_up import names_only, resolve_follow_up
@@ -40,7 +40,9 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         return []
     medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     drug_class = latest_entity(tracker, "drug_class")
-    person = care_recipient(text) or tracker.get_slot("care_recipient")
+    # A carer who now asks about themselves is answered about themselves.
+    about_self = speaks_of_self(text)
+    person = care_recipient(text) or (None if about_self else tracker.get_slot("care_recipient"))
     asked = latest_entity_values(tracker, "red_flag_asked")
     reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
     second, frame = offered_topic(
@@ -67,6 +69,8 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         events.append(SlotSet("topics_discussed", discussed + [intent]))
     if person:
         events.append(SlotSet("care_recipient", person))
+    elif about_self and tracker.get_slot("care_recipient"):
+        events.append(SlotSet("care_recipient", None))
     if medication:
         events.append(SlotSet("medication", medication))
     return events

@@ -1,5 +1,6 @@
 """Notice when someone asks on behalf of another person, so answers address them properly."""
 
+import re
 from typing import List, Optional, Tuple
 
 from assistant.lexicons import lexicon_pattern
@@ -18,3 +19,14 @@ def care_recipient(text: str) -> Optional[str]:
 def person_spans(text: str) -> List[Tuple[int, int]]:
     """Where the message names someone the writer cares for ("my son")."""
     return [m.span() for m in _ON_BEHALF.finditer(text or "")]
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|mine)\b", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|he's|she's|they're)\b", re.IGNORECASE)
+
+
+def speaks_of_self(text: str) -> bool:
+    """A carer who now asks about themselves ("what about my bone risk?"): the writer, and
+    nobody else, is named. The answer then speaks to them, not of the person they care for."""
+    text = (text or "").replace("\u2019", "'")
+    return bool(_FIRST_PERSON.search(text)) and not _THIRD_PERSON.search(text) and care_recipient(text) is None

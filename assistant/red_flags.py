@@ -74,7 +74,11 @@ _ABOUT_THE_STORY = re.compile(
 # Hearsay and conditionals tell nobody's symptom: "I've read stories of people taking it daily",
 # "someone in a group said her husband got sepsis", "if I get a fever out there, what do I do?".
 _NOT_TOLD = re.compile(
-    r"^\W*if\b|\b(?:i(?:'ve| have)? (?:read|heard|seen)|someone (?:in|on|said|told)|people (?:say|said|told)|"
+    # Only a condition about what may come ("if I get", "if he ever", "if it happens"): "if I
+    # have numbness down there, is that an emergency?" is how people report what they have now.
+    r"^\W*if (?:i|he|she|we|you|they|it|my \w+|his \w+|her \w+) (?:ever|get|gets|got|were|was|should|"
+    r"start|starts|develop|develops|catch|catches|happen|happens|come|comes)\b|"
+    r"\b(?:i(?:'ve| have)? (?:read|heard|seen)|someone (?:in|on|said|told)|people (?:say|said|told)|"
     r"(?:stories|posts|threads) (?:of|about|from))\b",
     re.IGNORECASE,
 )
