@@ -45,6 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
+from benchmark.page import git_commit  # the one "commit (with uncommitted changes)" label
 from devtools.servers import BIN, MODEL, free_port, running_servers, stop_process, wait_until_up
 from scripts import load_test  # the load generator; reused, not copied
 from scripts.bench_procfs import RssSampler, age_seconds, children, cpu_seconds, loadavg, status_kb, system_cpu
@@ -433,23 +434,6 @@ def round_starter(number: int, directory: Path, args: argparse.Namespace) -> Dic
         return measure("starter", url, {"rasa": process.pid}, ready, args, STARTER_MESSAGES)
 
 
-def git_describe() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=30
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        ).stdout.strip()
-        return commit + (" (with uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -478,7 +462,7 @@ def main() -> int:
         "loadavg_start": loadavg(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
-        "git": git_describe(),
+        "git": git_commit(ROOT),
         "rounds": args.rounds,
         "conversations": args.conversations,
         "messages": args.messages,

@@ -57,6 +57,13 @@ def reply_problems(
     return found
 
 
+def medicine_replies_checked(kb: KnowledgeBase, people: Sequence[Optional[str]], **named: str) -> str:
+    """Every medicine reply kind for one medicine or class, for the patient and the carer."""
+    return checked(
+        ((educational_reply(kb, i, person=p, **named), None) for i in sorted(MEDICATION_INTENTS) for p in people), kb
+    )
+
+
 def checked(
     replies: Iterable[Tuple[Reply, Optional[str]]], kb: KnowledgeBase, max_words: Optional[int] = MAX_WORDS
 ) -> str:
@@ -154,20 +161,7 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
     table(
         "Drug classes",
         [
-            (
-                c.id,
-                c.reviewed,
-                c.reviewed_by,
-                c.sources,
-                checked(
-                    (
-                        (educational_reply(kb, i, drug_class=c.id, person=p), None)
-                        for i in sorted(MEDICATION_INTENTS)
-                        for p in people
-                    ),
-                    kb,
-                ),
-            )
+            (c.id, c.reviewed, c.reviewed_by, c.sources, medicine_replies_checked(kb, people, drug_class=c.id))
             for c in kb.drug_classes.values()
         ],
     )
@@ -179,14 +173,7 @@ def report(directory: Path, today: datetime.date) -> Tuple[str, bool]:
                 m.reviewed,
                 m.reviewed_by,
                 m.sources,
-                checked(
-                    (
-                        (educational_reply(kb, i, medication=m.generic, person=p), None)
-                        for i in sorted(MEDICATION_INTENTS)
-                        for p in people
-                    ),
-                    kb,
-                ),
+                medicine_replies_checked(kb, people, medication=m.generic),
             )
             for m in kb.medications.values()
         ],
