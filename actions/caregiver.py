@@ -25,5 +25,6 @@ class ActionCaregiverWelcome(Action):
             # "and for my wife?" after a question: that question, about her.
             return answer_turn(dispatcher, tracker)
         person = care_recipient(text) or tracker.get_slot("care_recipient")
-        send_reply(dispatcher, tracker, caregiver_welcome(knowledge_base(), person))
+        greeting = (domain.get("responses", {}).get("utter_greet") or [{}])[0]
+        send_reply(dispatcher, tracker, caregiver_welcome(knowledge_base(), person, greeting.get("buttons") or []))
         return [SlotSet("care_recipient", person)] if person else []

@@ -242,11 +242,8 @@ def red_flag_reply(kb: KnowledgeBase, flag_ids: Sequence[str]) -> Reply:
     return Reply("\n\n".join(paragraphs), [], body)
 
 
-# The four main topics, as on the greeting (domain.yml, utter_greet).
-MAIN_TOPICS = ("ask_bme_definition", "ask_pain_types", "ask_osteoporosis_risk", "ask_treatment_options")
-
-
-def caregiver_welcome(kb: KnowledgeBase, person: Optional[str]) -> Reply:
-    """To someone who says they look after a person with AS, before any question."""
+def caregiver_welcome(kb: KnowledgeBase, person: Optional[str], topics: Sequence[Dict[str, str]]) -> Reply:
+    """To someone who says they look after a person with AS, before any question; `topics` are
+    the greeting's buttons (domain.yml, utter_greet), so the main topics are listed once."""
     text = kb.frame["caregiver_welcome"].format(person=person or "the person you care for")
-    return Reply(text, [button(kb.topics[t].title, t) for t in MAIN_TOPICS if t in kb.topics], body=text)
+    return Reply(text, [button(b["title"], b["payload"].lstrip("/")) for b in topics], body=text)

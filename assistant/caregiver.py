@@ -1,6 +1,5 @@
 """Notice when someone asks on behalf of another person, so answers address them properly."""
 
-import re
 from typing import List, Optional, Tuple
 
 from assistant.lexicons import lexicon_pattern
@@ -21,8 +20,9 @@ def person_spans(text: str) -> List[Tuple[int, int]]:
     return [m.span() for m in _ON_BEHALF.finditer(text or "")]
 
 
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|myself|mine)\b", re.IGNORECASE)
-_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|he's|she's|they're)\b", re.IGNORECASE)
+# The words: `first_person` and `third_person` in data/knowledge/lexicons.yml.
+_FIRST_PERSON = lexicon_pattern(r"\b(?:{first_person})\b")
+_THIRD_PERSON = lexicon_pattern(r"\b(?:{third_person})\b")
 
 
 def speaks_of_self(text: str) -> bool:

@@ -7,7 +7,15 @@ from assistant.knowledge import knowledge_base
 def test_a_carer_is_welcomed_then_answered_about_their_dad_then_about_themselves(servers, new_sender):
     kb = knowledge_base()
     sender = new_sender()
-    welcome = servers.text(sender, "I look after my dad who has AS")
+    messages = servers.say(sender, "I look after my dad who has AS")
+    welcome = "\n".join(m.get("text", "") for m in messages)
+    # The greeting's main topics, as buttons.
+    assert [b["payload"] for b in messages[-1]["buttons"]] == [
+        "/ask_bme_definition",
+        "/ask_pain_types",
+        "/ask_osteoporosis_risk",
+        "/ask_treatment_options",
+    ]
     assert kb.frame["caregiver_welcome"].format(person="your dad").split(" I can")[0] in welcome
     assert kb.topics["ask_as_cause"].answer not in welcome
 
