@@ -91,10 +91,10 @@ def english_words() -> FrozenSet[str]:
     return frozenset(w for w in vocabulary if w.isalpha() and len(w) > 5)
 
 
-def exact_or_typo(doc: Doc, start: int, end: int, words: FrozenSet[str]) -> bool:
-    """True when every token of a fuzzy match is one of the phrase words, or no English word
-    (so a typo of one)."""
-    return all(t.lower_ in words or t.lower_ not in english_words() for t in doc[start:end])
+def exact_or_typo(doc: Doc, start: int, end: int, words: FrozenSet[str], known: FrozenSet[str] = frozenset()) -> bool:
+    """True when every token of a fuzzy match is one of the phrase words, or neither an English
+    word nor one of the `known` words (so a typo of one): "peeing" is not "peeling"."""
+    return all(t.lower_ in words or (t.lower_ not in english_words() and t.lower_ not in known) for t in doc[start:end])
 
 
 def make_doc(text: str) -> Doc:

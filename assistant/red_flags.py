@@ -43,6 +43,20 @@ def without_named_fevers(text: str) -> str:
 # went red", "my neck really hurts" is "my neck hurts". The phrases in red_flags.yml are mostly
 # written without them; some triggers need "suddenly" itself, so the message is matched both
 # with them and without them.
+# What comes right before a symptom that is said to be absent ("no fever", "not any fever",
+# "no numbness or weakness"): a negation, up to two words between, or a short "or" list after it.
+_NEGATED = lexicon_pattern(
+    r"\b{negations}\s+(?:{negation_fillers}\s+){0,2}"
+    r"(?:(?:(?!and\b|but\b)\w+\s+){1,3}(?:or|nor)\s+(?:{negation_fillers}\s+){0,2})?$"
+)
+
+
+def said_absent(prefix: str) -> bool:
+    """True when the text before a symptom ends by saying it is absent ("no", "not any", "no
+    fever or"), within the sentence."""
+    return bool(_NEGATED.search(prefix.replace("\u2019", "'")))
+
+
 _FILLER = lexicon_pattern(r"\b{fillers}\s+")
 
 
@@ -94,8 +108,8 @@ _WHAT_IF = re.compile(
     re.IGNORECASE,
 )
 _SOMEONE = lexicon_pattern(r"\b(?:{personal_pronouns}|{relations})\b")
-_NOW = lexicon_pattern(
-    r"\b(?:{happening_now}|"
+_TODAY = (
+    r"{happening_now}|"
     # "since this morning" or "since the injection" is now; "since July", "since I was 20",
     # "since my brother's heart attack" or "since then" (a past event just told) is how long
     # something has been.
@@ -103,14 +117,17 @@ _NOW = lexicon_pattern(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+ ?(?:am|pm|o'?clock)|"
     r"(?:the|my|his|her) (?:fall|injection|jab|infusion|accident|first dose|last dose))|"
     # "it just started hurting" is now; "he has just started Rinvoq" is a medicine.
-    r"just started(?= to\b| (?!taking|using|having)\w+ing\b|\s*[.,!?]|$))\b"
+    r"just started(?= to\b| (?!taking|using|having)\w+ing\b|\s*[.,!?]|$)"
 )
+_SAID_TODAY = lexicon_pattern(rf"\b(?:{_TODAY})\b")
+_NOW = lexicon_pattern(rf"\b(?:{_TODAY}|{{sudden_start}})\b")
 # A past event told as background, dated: "fractured his neck at 68", "years ago", "back in
 # 2019". An age, not a clock time ("collapsed at 10"): 25 and over, not followed by minutes.
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _PAST_EVENT = (
     r"(?:years|months|winters|summers) (?:ago|back)|"
     rf"{{past_events}}|last {_MONTH}|in (?:19|20)\d\d|"
+    rf"(?:{_MONTH}|spring|summer|autumn|fall|winter) (?:of )?(?:19|20)\d\d|"
     r"in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)|"
     r"at (?:the age of )?(?:2[5-9]|[3-9]\d)\b(?![:.]\d)|when (?:i|he|she|we|they) (?:was|were)"
 )
@@ -135,8 +152,11 @@ def _asks_in_general(sentence: str) -> bool:
 
 
 def happening_now(text: str) -> bool:
-    text = text.replace("\u2019", "'")
-    return bool(_NOW.search(_NOT_HAPPENING.sub(" ", text)))
+    """A symptom is said to be happening now ("since this morning", "suddenly"). A sudden start
+    in a sentence that tells a dated past event is past ("back in 2019 I woke up with a red
+    eye"); a time that is today never is ("my dad broke his neck at 68, and today I fell")."""
+    text = _NOT_HAPPENING.sub(" ", text.replace("\u2019", "'"))
+    return any(_SAID_TODAY.search(s) or (_NOW.search(s) and not _DATED_PAST.search(s)) for s in split_sentences(text))
 
 
 def is_general_question(text: str) -> bool:
@@ -156,8 +176,9 @@ def is_general_question(text: str) -> bool:
 
 def _background(sentence: str) -> bool:
     """A dated past event, hearsay or a condition: "my dad fractured his neck at 68", "someone
-    said her husband got sepsis", "if I get a fever out there"."""
-    return bool(_DATED_PAST.search(sentence) or _NOT_TOLD.search(sentence))
+    said her husband got sepsis", "if I get a fever out there". Never one that also says now:
+    "I had uveitis in 2019 and since this morning the eye is red again"."""
+    return bool(_DATED_PAST.search(sentence) or _NOT_TOLD.search(sentence)) and not _SAID_TODAY.search(sentence)
 
 
 def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
@@ -192,6 +213,9 @@ class RedFlagDetector:
             label: frozenset(t.lower_ for p in group for t in make_doc(p)) for label, group in self._phrases.items()
         }
         english_words()
+        # Every word of every trigger is a word people use here ("peeing", "pooing"): it is not
+        # a typo of another flag's word.
+        self._known = frozenset(w for words in self._words.values() for w in words)
         # Groups that only name medicines: "I'm on Humira" tells no symptom.
         names = {n.lower() for m in kb.medications.values() for n in m.names} | {
             w for c in kb.drug_classes.values() for w in c.words
@@ -209,8 +233,12 @@ class RedFlagDetector:
         for doc in docs:
             for match_id, start, end in self._matcher(doc):
                 label = doc.vocab.strings[match_id]
-                if exact_or_typo(doc, start, end, self._words[label]):
-                    hits.add(label)
+                if not exact_or_typo(doc, start, end, self._words[label], self._known):
+                    continue
+                # "No fever, no sore throat" tells no fever; self-harm is read however put.
+                if label.split("|")[0] not in ALWAYS_URGENT and said_absent(doc.text[: doc[start].idx]):
+                    continue
+                hits.add(label)
         return frozenset(hits)
 
     def urgent(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:

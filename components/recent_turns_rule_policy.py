@@ -89,5 +89,5 @@ class RecentTurnsRulePolicy(RulePolicy):
     ) -> List[State]:
         window = longest_rule(self.lookup)
         if window:
-            tracker = _RecentHistory(tracker, window)  # type: ignore[assignment]
+            tracker = _RecentHistory(tracker, window)
         return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
