@@ -12,13 +12,22 @@ with the conversation's length, apart from replaying its events.
 Training is RulePolicy's own: until the rules are learnt, the whole history is read.
 """
 
+import warnings
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+# Rasa's recipe validator looks for RulePolicy by its exact class and warns that "restart" and
+# "back" will not work without it; they are RulePolicy's own code, which this policy inherits
+# (tests/server/test_rest_conversation.py). Its check of the config against the domain is
+# also skipped for a subclass, so `train` runs it.
+warnings.filterwarnings("ignore", message="'RulePolicy' is not included in the model's policy configuration")
 
 
 def recent_states(
@@ -80,6 +89,10 @@ def longest_rule(lookup: Dict[Text, Any]) -> int:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class RecentTurnsRulePolicy(RulePolicy):
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        self.raise_if_incompatible_with_domain(self.config, domain)
+        return super().train(training_trackers, domain, **kwargs)
+
     def _prediction_states(
         self,
         tracker: DialogueStateTracker,

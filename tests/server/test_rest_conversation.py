@@ -41,3 +41,13 @@ def test_restart_loses_no_turn(servers, new_sender):
     events = servers.tracker_events(sender)
     user_texts = [e["text"] for e in events if e["event"] == "user"]
     assert user_texts == ["what is bone marrow oedema", "and how is it treated?"]
+
+
+def test_typing_restart_starts_over(servers, new_sender):
+    # Rasa's default "/restart" intent, answered by the rule policy's own code (our policy is
+    # RulePolicy reading fewer turns; Rasa's config check warns otherwise by class name).
+    sender = new_sender()
+    servers.text(sender, "tell me about Enbrel")
+    servers.say(sender, "/restart")
+    events = servers.tracker_events(sender)
+    assert any(e["event"] == "restart" for e in events)
