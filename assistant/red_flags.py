@@ -39,15 +39,12 @@ def without_named_fevers(text: str) -> str:
     return _NAMED_FEVER.sub(lambda m: m.group(1).replace(" ", "_") + "_disease", text)
 
 
-# Words that sit inside a symptom without changing it: "my eye suddenly went red" is "my eye
-# went red", "my neck really hurts" is "my neck hurts". The phrases in red_flags.yml are mostly
-# written without them; some triggers need "suddenly" itself, so the message is matched both
-# with them and without them.
 # What comes right before a symptom that is said to be absent ("no fever", "not any fever",
-# "no numbness or weakness"): a negation, up to two words between, or a short "or" list after it.
+# "no numbness or weakness"): a negation, up to two words between, or a short "or" list after
+# it. A doubt is no negation: "not sure if flu or sepsis" tells sepsis.
 _NEGATED = lexicon_pattern(
     r"\b{negations}\s+(?:{negation_fillers}\s+){0,2}"
-    r"(?:(?:(?!and\b|but\b)\w+\s+){1,3}(?:or|nor)\s+(?:{negation_fillers}\s+){0,2})?$"
+    r"(?:(?:(?!and\b|but\b|if\b|whether\b|sure\b|know\b|certain\b)\w+\s+){1,3}(?:or|nor)\s+(?:{negation_fillers}\s+){0,2})?$"
 )
 
 
@@ -57,6 +54,10 @@ def said_absent(prefix: str) -> bool:
     return bool(_NEGATED.search(prefix.replace("\u2019", "'")))
 
 
+# Words that sit inside a symptom without changing it: "my eye suddenly went red" is "my eye
+# went red", "my neck really hurts" is "my neck hurts". The phrases in red_flags.yml are mostly
+# written without them; some triggers need "suddenly" itself, so the message is matched both
+# with them and without them.
 _FILLER = lexicon_pattern(r"\b{fillers}\s+")
 
 

@@ -64,3 +64,28 @@ def test_known_false_alarms(detector, text):
 @pytest.mark.parametrize("flag, text", [(f, t) for f, texts in PROBES["urgent"].items() for t in texts])
 def test_a_probe_report_escalates(detector, flag, text):
     assert flag in detector.urgent(text)
+
+
+# Negation is read only right before the symptom; a doubt, "can't", "never" and "no idea" are
+# not negations of what follows.
+SAID_ABSENT = [
+    "on methotrexate: no fever, no sore throat, no mouth ulcers, just tired. Is that normal?",
+    "I'm on Cosentyx, not feverish, not shivery, but my delivery is late. Does a gap matter?",
+    "no numbness or weakness in my legs, just the usual buttock ache. Is that my SI joints?",
+]
+STILL_REPORTS = [
+    ("sepsis_signs", "not sure if flu or sepsis, on Humira, I'm confused and breathing fast"),
+    ("adrenal_crisis", "I can't stop vomiting and I've been on prednisone for a year"),
+    ("chest_breathing", "I've never had chest pain like this, it started an hour ago"),
+    ("chest_breathing", "no idea why but I have crushing chest pain right now"),
+]
+
+
+@pytest.mark.parametrize("text", SAID_ABSENT)
+def test_a_symptom_said_to_be_absent_is_not_reported(detector, text):
+    assert detector.urgent(text) == []
+
+
+@pytest.mark.parametrize("flag, text", STILL_REPORTS)
+def test_doubt_cant_never_and_no_idea_are_not_negations(detector, flag, text):
+    assert flag in detector.urgent(text)
