@@ -348,6 +348,11 @@ def main() -> int:
 
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     logging.disable(logging.WARNING)
+    # Rasa logs each parse (with the message text) through structlog, which the line above does
+    # not silence: the log would show the sealed half's questions to whoever reads it.
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     from rasa.core.agent import Agent
 
     agent = Agent.load(args.model)
