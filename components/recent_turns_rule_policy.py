@@ -89,9 +89,18 @@ def longest_rule(lookup: Dict[Text, Any]) -> int:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class RecentTurnsRulePolicy(RulePolicy):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # How many last states a prediction reads: known once the rules are (0: all of them).
+        self._window = longest_rule(self.lookup)
+
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         self.raise_if_incompatible_with_domain(self.config, domain)
-        return super().train(training_trackers, domain, **kwargs)
+        # While training (its contradiction checks predict too), the whole history, as Rasa's.
+        self._window = 0
+        resource = super().train(training_trackers, domain, **kwargs)
+        self._window = longest_rule(self.lookup)
+        return resource
 
     def _prediction_states(
         self,
@@ -100,7 +109,6 @@ class RecentTurnsRulePolicy(RulePolicy):
         use_text_for_last_user_input: bool = False,
         rule_only_data: Optional[Dict[Text, Any]] = None,
     ) -> List[State]:
-        window = longest_rule(self.lookup)
-        if window:
-            tracker = _RecentHistory(tracker, window)
+        if self._window:
+            tracker = _RecentHistory(tracker, self._window)
         return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
