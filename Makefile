@@ -30,8 +30,8 @@ UNDERSTANDING_FLOORS := --min-test-accuracy 0.89 --max-did-you-mean 0.03 --max-f
 # code that shapes what the classifier learns (what its fingerprint_addon hashes,
 # components/base.py FEATURE_CODE; tests/unit/test_fingerprint.py keeps the two in step).
 # The knowledge base is read when the model loads, not trained.
-FEATURE_FILES := assistant/topic_model.py assistant/sentence_encoder.py
-TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
+FEATURE_FILES := assistant/topic_model.py assistant/sentence_encoder.py assistant/medications.py assistant/phrase_matching.py
+TRAINING_INPUTS := config.yml domain.yml data/knowledge/medications.yml $(shell find data/nlu data/rules -name '*.yml' 2>/dev/null) \
 	$(wildcard components/*.py) $(FEATURE_FILES)
 
 .PHONY: help install encoder lock lint test-fast system-deps train validate run run-actions shell test test-unit \

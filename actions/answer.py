@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety import send_red_flag_if_reported
 from actions.tracker_reading import latest_entity, latest_entity_values, latest_intent, latest_text, send_reply
-from assistant.answers import button, educational_reply
+from assistant.answers import answering_intent, button, educational_reply
 from assistant.appointment import in_sentence
 from assistant.caregiver import care_recipient, speaks_of_self
 from assistant.compound import offered_topic
@@ -38,8 +38,9 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
     if intent not in kb.topics:  # a rule sent an intent with no entry: say what we cover
         dispatcher.utter_message(response="utter_capabilities")
         return []
-    medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     drug_class = latest_entity(tracker, "drug_class")
+    intent = answering_intent(kb, intent, latest_entity_values(tracker, "medication"), drug_class is not None)
+    medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     # A carer who now asks about themselves is answered about themselves.
     about_self = speaks_of_self(text)
     person = care_recipient(text) or (None if about_self else tracker.get_slot("care_recipient"))

@@ -189,6 +189,21 @@ def class_reply(kb: KnowledgeBase, intent: str, class_id: str, person=None, note
     return render(kb, [text], cls.sources, person, notes)
 
 
+def answering_intent(kb: KnowledgeBase, intent: str, medicines: Iterable[str], class_named: bool) -> str:
+    """The topic that answers `intent`, given the medicines and class words the message names.
+
+    A class topic asked about one medicine of the class, with no class word, is answered about
+    that medicine (routing.yml, `medicine_views`): "can naproxen cause ulcers?" reads naproxen's
+    own side effects and key warning; "do NSAIDs cause ulcers?" the class's.
+    """
+    view = kb.routing.medicine_views.get(intent)
+    named = set(medicines)
+    if view is None or class_named or len(named) != 1:
+        return intent
+    medication = kb.medications.get(next(iter(named)))
+    return view.answer_as if medication is not None and medication.drug_class in view.classes else intent
+
+
 def educational_reply(
     kb: KnowledgeBase,
     intent: str,

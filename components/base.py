@@ -18,10 +18,16 @@ from assistant.knowledge_files import knowledge_dir
 INTENT_RANKING = "intent_ranking"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The code that shapes what the topic classifier learns: its model and its sentence encoder.
+# The code that shapes what the topic classifier learns: its model, its sentence encoder, and
+# how it reads medicine names.
 # The Makefile's FEATURE_FILES lists the same files (tests/unit/test_fingerprint.py checks), so
 # `make` retrains when one changes.
-FEATURE_CODE = ("assistant/topic_model.py", "assistant/sentence_encoder.py")
+FEATURE_CODE = (
+    "assistant/topic_model.py",
+    "assistant/sentence_encoder.py",
+    "assistant/medications.py",
+    "assistant/phrase_matching.py",
+)
 
 
 class EncoderNotBuiltError(FileNotFoundError):

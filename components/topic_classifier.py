@@ -4,6 +4,10 @@ Sets the intent and its ranking for the whole message, and, for a message that a
 questions ("?" sentences), each question's own topic (parse data "questions"), so the answer
 can offer the second topic (assistant/compound.py).
 
+Medicines are read as the catalog names them ("Amgevita" as "adalimumab (TNF blocker)",
+assistant/medications.py), in training and serving: knowledge of brands and classes that the
+baselines, trained on the same examples, do not have (docs/decisions/one-topic-classifier.md).
+
 The encoder graph and its tokenizer are stored inside the trained model: a model always serves
 with the encoder it was trained with, and serving needs neither the build folder nor the
 registry package.
@@ -25,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from threadpoolctl import threadpool_limits
 
+from assistant.medications import medication_finder
 from assistant.sentences import question_spans
 from assistant.sentence_encoder import OnnxEncoder, minilm_dir
 from assistant.topic_model import TopicModel
@@ -45,8 +50,13 @@ class TopicClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        """This module, the model and encoder code and the built encoder: retrain when they change."""
-        return feature_fingerprint(cls) + files_fingerprint([Path(config.get("encoder", ""))])
+        """This module, the model and encoder code, the built encoder and how medicine names are
+        read: retrain when they change."""
+        return (
+            feature_fingerprint(cls)
+            + files_fingerprint([Path(config.get("encoder", ""))])
+            + medication_finder().reading_fingerprint()
+        )
 
     def __init__(
         self,
@@ -59,6 +69,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.model = model
+        self.read = medication_finder().with_catalog_names
 
     @classmethod
     def create(
@@ -75,7 +86,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         tokenizer = minilm_dir() / TOKENIZER_FILE
         encoder = OnnxEncoder(graph, tokenizer)
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
-        texts = [m.get(TEXT) for m in examples]
+        texts = [self.read(m.get(TEXT)) for m in examples]
         # One BLAS thread: on 2 cores, threads fighting over small products are slower.
         with threadpool_limits(1):
             self.model = TopicModel(encoder.encode).fit(
@@ -115,10 +126,11 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            ranking = [{"name": name, "confidence": p} for name, p in self.model.ranking(text, LABEL_RANKING_LENGTH)]
+            read = self.read(text)
+            ranking = [{"name": name, "confidence": p} for name, p in self.model.ranking(read, LABEL_RANKING_LENGTH)]
             # Not one known word ("flibber jabber wokka"): the guess rests on letters alone. Its
             # confidence is 0, so the fallback asks, and did-you-mean can still offer topics.
-            top = ranking[0] if self.model.knows_a_word(text) else {**ranking[0], "confidence": 0.0}
+            top = ranking[0] if self.model.knows_a_word(read) else {**ranking[0], "confidence": 0.0}
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(QUESTIONS_KEY, self.each_question(text), add_to_output=True)
@@ -130,10 +142,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         if len(spans) < 2 or self.model is None:
             return []
         questions = [text[start:end].strip() for start, end in spans]
-        p = self.model.probabilities(questions)
+        p = self.model.probabilities([self.read(q) for q in questions])
         best = np.argmax(p, axis=1)
         return [
             {"text": q, "intent": self.model.labels[b], "confidence": float(p[i, b])}
             for i, (q, b) in enumerate(zip(questions, best, strict=True))
-            if self.model.knows_a_word(q)
+            if self.model.knows_a_word(self.read(q))
         ]

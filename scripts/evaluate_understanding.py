@@ -119,7 +119,7 @@ def carries_facts(reply: str, facts: Sequence[Sequence[str]]) -> bool:
 def reply_text(parse: Dict, text: str) -> str:
     """The answer text the assistant would send for this parse (educational topics and red
     flags; other replies, like "did you mean", carry no facts)."""
-    from assistant.answers import educational_reply, red_flag_reply
+    from assistant.answers import answering_intent, educational_reply, red_flag_reply
     from assistant.knowledge import knowledge_base
 
     kb = knowledge_base()
@@ -130,6 +130,8 @@ def reply_text(parse: Dict, text: str) -> str:
         return red_flag_reply(kb, flags).text
     if intent in kb.topics:
         asked = [e["value"] for e in parse.get("entities", []) if e["entity"] == "red_flag_asked"]
+        medicines = [e["value"] for e in parse.get("entities", []) if e["entity"] == "medication"]
+        intent = answering_intent(kb, intent, medicines, "drug_class" in entities)
         return educational_reply(
             kb, intent, text, entities.get("medication"), entities.get("drug_class"), None, asked
         ).text

@@ -173,3 +173,36 @@ def test_a_general_question_after_naming_a_medicine_is_still_answered(kb):
     )
     messages, _ = run(ActionAnswer(), tracker)
     assert "Source:" in messages[0]["text"]
+
+
+def test_a_class_topic_about_one_named_medicine_is_answered_about_that_medicine(kb):
+    # The classifier reads "naproxen" as an NSAID and says "NSAID side effects"; the answer is
+    # naproxen's own side effects, with its own key warning, and a follow-up stays on them.
+    entities = [{"entity": "medication", "value": "naproxen"}]
+    tracker = make_tracker("can naproxen cause stomach ulcers", "ask_nsaid_side_effects", entities)
+    messages, events = run(ActionAnswer(), tracker)
+    text = messages[0]["text"]
+    assert kb.medications["naproxen"].key_warning.split(".")[0] in text
+    assert kb.topics["ask_nsaid_side_effects"].answer not in text
+    assert {"event": "slot", "name": "last_topic", "value": "ask_drug_side_effects", "timestamp": None} in events
+
+
+@pytest.mark.parametrize(
+    "text, entities",
+    [
+        ("do nsaids cause stomach ulcers", [{"entity": "drug_class", "value": "nsaid"}]),
+        (  # two medicines compared: the class's answer covers both
+            "is etoricoxib safer for the stomach than naproxen",
+            [{"entity": "medication", "value": "etoricoxib"}, {"entity": "medication", "value": "naproxen"}],
+        ),
+        (  # naproxen and the class word: asked about the class
+            "are nsaids like naproxen bad for the stomach",
+            [{"entity": "drug_class", "value": "nsaid"}, {"entity": "medication", "value": "naproxen"}],
+        ),
+        ("does methotrexate cause stomach ulcers", [{"entity": "medication", "value": "methotrexate"}]),
+    ],
+)
+def test_a_class_topic_stays_the_class_answer_unless_one_medicine_of_the_class_is_named(kb, text, entities):
+    messages, events = run(ActionAnswer(), make_tracker(text, "ask_nsaid_side_effects", entities))
+    assert kb.topics["ask_nsaid_side_effects"].answer in messages[0]["text"]
+    assert {"event": "slot", "name": "last_topic", "value": "ask_nsaid_side_effects", "timestamp": None} in events

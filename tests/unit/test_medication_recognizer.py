@@ -117,3 +117,19 @@ def test_every_catalog_name_maps_to_its_own_medicine(finder, kb):
 )
 def test_exact_name_beats_a_near_name(finder, text, generic):
     assert finder.first_medication(text) == generic
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        (
+            "Pharmac is moving me from Humira to Amgevita",
+            "Pharmac is moving me from adalimumab (TNF blocker) to adalimumab (TNF blocker)",
+        ),
+        ("side efects of naproxin?", "side efects of naproxen (non-steroidal anti-inflammatory (NSAID))?"),
+        ("are biologics safe", "are biologics safe"),  # class words stay as typed
+        ("my back hurts", "my back hurts"),
+    ],
+)
+def test_the_topic_classifier_reads_each_medicine_as_its_generic_name_and_class(finder, text, read):
+    assert finder.with_catalog_names(text) == read

@@ -54,6 +54,7 @@ def test_the_routing_tables_name_only_topics_the_domain_declares():
     routing = load_knowledge_base().routing
     named = {n for table in routing.follow_ups.values() for pair in table.items() for n in pair}
     named |= set(routing.class_topics.values())
+    named |= {n for topic, view in routing.medicine_views.items() for n in (topic, view.answer_as)}
     assert named and not named - domain_intents()
 
 
@@ -68,4 +69,18 @@ def test_a_routing_entry_naming_no_topic_stops_loading(tmp_path):
     data["follow_ups"]["ask_bme_"]["ask_treatment_options"] = "ask_bme_treatmnet"
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(KnowledgeBaseError, match=r"routing.yml, entry 'follow_ups.ask_bme_'.*ask_bme_treatmnet"):
+        load_knowledge_base(tmp_path / "knowledge")
+
+
+def test_a_medicine_view_for_a_class_the_catalog_lacks_stops_loading(tmp_path):
+    import shutil
+
+    from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError
+
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, tmp_path / "knowledge")
+    path = tmp_path / "knowledge" / "routing.yml"
+    data = yaml.safe_load(path.read_text())
+    data["medicine_views"]["ask_nsaid_side_effects"]["classes"] = ["nsiad"]
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(KnowledgeBaseError, match=r"medicine_views.ask_nsaid_side_effects"):
         load_knowledge_base(tmp_path / "knowledge")
