@@ -39,6 +39,15 @@ def without_named_fevers(text: str) -> str:
     return _NAMED_FEVER.sub(lambda m: m.group(1).replace(" ", "_") + "_disease", text)
 
 
+# A vaccine named after a disease is not the disease: "has everyone had the pneumonia vaccine?"
+# on Humira tells no pneumonia, "the shingles jab" no shingles near the eye.
+_NAMED_VACCINE = lexicon_pattern(r"\b{vaccine_words}\b")
+
+
+def without_named_vaccines(text: str) -> str:
+    return _NAMED_VACCINE.sub("vaccine", text)
+
+
 # What comes right before a symptom that is said to be absent ("no fever", "not any fever",
 # "no numbness or weakness"): a negation, up to two words between, or a short "or" list after
 # it. A doubt is no negation: "not sure if flu or sepsis" tells sepsis.
@@ -229,7 +238,7 @@ class RedFlagDetector:
 
     def _match(self, text: str) -> FrozenSet[str]:
         texts = {text, without_fillers(text)}
-        docs = [make_doc(whole_degrees(without_named_fevers(t))) for t in texts]
+        docs = [make_doc(whole_degrees(without_named_fevers(without_named_vaccines(t)))) for t in texts]
         hits = set()
         for doc in docs:
             for match_id, start, end in self._matcher(doc):

@@ -47,7 +47,19 @@ def test_an_asked_about_flag_adds_what_to_do_if_it_is_happening(kb, detector):
     assert reply.text.rstrip().endswith(kb.frame["referral"].rstrip())
 
 
-PROBES = yaml.safe_load((ROOT / "tests/fixtures/red_flag_probes.yml").read_text())
+def _probes() -> dict:
+    """Every round of probes, one list per kind (round 3 is its own file, with its own note)."""
+    merged: dict = {"background": [], "known_false_alarms": [], "urgent": {}}
+    for name in ("red_flag_probes.yml", "red_flag_probes_round3.yml"):
+        probes = yaml.safe_load((ROOT / "tests/fixtures" / name).read_text())
+        merged["background"] += probes["background"]
+        merged["known_false_alarms"] += probes["known_false_alarms"]
+        for flag, texts in probes["urgent"].items():
+            merged["urgent"].setdefault(flag, []).extend(texts)
+    return merged
+
+
+PROBES = _probes()
 
 
 @pytest.mark.parametrize("text", PROBES["background"])
@@ -56,7 +68,7 @@ def test_a_symptom_told_as_background_does_not_escalate(detector, text):
 
 
 @pytest.mark.parametrize("text", PROBES["known_false_alarms"])
-@pytest.mark.xfail(strict=True, reason="negated symptoms are not read; when one passes, move it to background")
+@pytest.mark.xfail(strict=True, reason="background read as a report (the fixtures say why); once it passes, move it")
 def test_known_false_alarms(detector, text):
     assert detector.urgent(text) == []
 
@@ -88,4 +100,26 @@ def test_a_symptom_said_to_be_absent_is_not_reported(detector, text):
 
 @pytest.mark.parametrize("flag, text", STILL_REPORTS)
 def test_doubt_cant_never_and_no_idea_are_not_negations(detector, flag, text):
+    assert flag in detector.urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on Humira. Should I have the pneumonia vaccine this winter, and is the flu jab safe too?",
+        "on Rinvoq: can I have the shingles vaccine, and will it leave a sore arm near my face?",
+    ],
+)
+def test_a_vaccine_named_after_a_disease_is_not_the_disease(detector, text):
+    assert detector.urgent(text) == []
+
+
+@pytest.mark.parametrize(
+    "flag, text",
+    [
+        ("infection_on_biologic", "had my flu jab yesterday and now I have a fever of 39, I'm on Humira"),
+        ("shingles_eye", "I'm on Rinvoq and have shingles by my eye since this morning, I missed the shingles jab"),
+    ],
+)
+def test_a_report_next_to_a_vaccine_still_escalates(detector, flag, text):
     assert flag in detector.urgent(text)
