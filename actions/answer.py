@@ -39,13 +39,14 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         dispatcher.utter_message(response="utter_capabilities")
         return []
     drug_class = latest_entity(tracker, "drug_class")
-    intent = answering_intent(kb, intent, latest_entity_values(tracker, "medication"), drug_class is not None)
+    named = latest_entity_values(tracker, "medication")
+    intent = answering_intent(kb, intent, named, drug_class is not None)
     medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     # A carer who now asks about themselves is answered about themselves.
     about_self = speaks_of_self(text)
     person = care_recipient(text) or (None if about_self else tracker.get_slot("care_recipient"))
     asked = latest_entity_values(tracker, "red_flag_asked")
-    reply = educational_reply(kb, intent, text, medication, drug_class, person, asked)
+    reply = educational_reply(kb, intent, text, medication, drug_class, person, asked, named)
     second, frame = offered_topic(
         text,
         tracker.latest_message.get("intent_ranking") or [],

@@ -204,6 +204,16 @@ def answering_intent(kb: KnowledgeBase, intent: str, medicines: Iterable[str], c
     return view.answer_as if medication is not None and medication.drug_class in view.classes else intent
 
 
+def together_warnings(kb: KnowledgeBase, medicines: Iterable[str]) -> List[str]:
+    """The class's "not together" warning for each class with two different medicines named."""
+    classes = [kb.medications[m].drug_class for m in dict.fromkeys(medicines) if m in kb.medications]
+    return [
+        kb.drug_classes[c].together
+        for c in dict.fromkeys(classes)
+        if classes.count(c) > 1 and kb.drug_classes[c].together
+    ]
+
+
 def educational_reply(
     kb: KnowledgeBase,
     intent: str,
@@ -212,13 +222,16 @@ def educational_reply(
     drug_class: Optional[str] = None,
     person: Optional[str] = None,
     red_flags_asked: Sequence[str] = (),
+    medicines: Sequence[str] = (),
 ) -> Reply:
     """The reply to an educational or safety intent, given what the person named.
 
     `red_flags_asked`: urgent symptoms the question asks about in general; the answer adds
-    what to do if one is happening now.
+    what to do if one is happening now. `medicines`: every medicine the message names; two of
+    one class add that class's warning about taking them together.
     """
     notes = [kb.frame["dose_mentioned"]] if intent not in NO_DOSE_NOTE and mentions_dose(message) else []
+    notes += together_warnings(kb, medicines)
     if (medication or drug_class) and intent not in NO_DOSE_NOTE and mentions_medicine_change(message):
         notes.append(kb.frame["no_change_alone"])
     actions = dict.fromkeys(kb.red_flags[f].action.strip() for f in red_flags_asked if f in kb.red_flags)

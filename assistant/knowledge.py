@@ -66,6 +66,9 @@ class DrugClass:
     next_steps: str = ""
     time_to_work: str = ""
     side_effects: str = ""
+    # Said whenever a message names two medicines of the class ("can I take ibuprofen with
+    # naproxen?"), whatever the topic: the danger of taking them together.
+    together: str = ""
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,7 @@ def _load_medications(path: Path, sources: Dict[str, Source]):
             next_steps=e.text("next_steps", required=not includes),
             time_to_work=e.text("time_to_work", required=not includes),
             side_effects=e.text("side_effects", required=not includes),
+            together=e.text("together", required=False),
             sources=e.sources(),
             reviewed=e.reviewed(),
             reviewed_by=e.reviewed_by(),

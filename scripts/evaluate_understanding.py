@@ -133,7 +133,7 @@ def reply_text(parse: Dict, text: str) -> str:
         medicines = [e["value"] for e in parse.get("entities", []) if e["entity"] == "medication"]
         intent = answering_intent(kb, intent, medicines, "drug_class" in entities)
         return educational_reply(
-            kb, intent, text, entities.get("medication"), entities.get("drug_class"), None, asked
+            kb, intent, text, entities.get("medication"), entities.get("drug_class"), None, asked, medicines
         ).text
     return ""
 

@@ -206,3 +206,16 @@ def test_a_class_topic_stays_the_class_answer_unless_one_medicine_of_the_class_i
     messages, events = run(ActionAnswer(), make_tracker(text, "ask_nsaid_side_effects", entities))
     assert kb.topics["ask_nsaid_side_effects"].answer in messages[0]["text"]
     assert {"event": "slot", "name": "last_topic", "value": "ask_nsaid_side_effects", "timestamp": None} in events
+
+
+@pytest.mark.parametrize("intent", ["ask_dosage", "ask_nsaid_side_effects", "ask_drug_info"])
+def test_two_nsaids_named_together_always_get_the_not_together_warning(kb, intent):
+    entities = [{"entity": "medication", "value": "ibuprofen"}, {"entity": "medication", "value": "naproxen"}]
+    messages, _ = run(ActionAnswer(), make_tracker("can I take ibuprofen with naproxen", intent, entities))
+    assert "Do not take two NSAIDs at the same time" in messages[0]["text"]
+
+
+def test_medicines_of_different_classes_get_no_together_warning(kb):
+    entities = [{"entity": "medication", "value": "naproxen"}, {"entity": "medication", "value": "methotrexate"}]
+    messages, _ = run(ActionAnswer(), make_tracker("can I take naproxen with methotrexate", "ask_dosage", entities))
+    assert "Do not take two NSAIDs at the same time" not in messages[0]["text"]
