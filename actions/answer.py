@@ -40,20 +40,25 @@ def answer_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict
         return []
     drug_class = latest_entity(tracker, "drug_class")
     named = latest_entity_values(tracker, "medication")
-    intent = answering_intent(kb, intent, named, drug_class is not None)
+    # What was asked, as classified (or re-read in context), and the topic that answers it: a
+    # class topic about one named medicine is answered as that medicine's topic.
+    asked_topic = intent
+    intent = answering_intent(kb, asked_topic, named, drug_class is not None)
     medication = latest_entity(tracker, "medication") or tracker.get_slot("medication")
     # A carer who now asks about themselves is answered about themselves.
     about_self = speaks_of_self(text)
     person = care_recipient(text) or (None if about_self else tracker.get_slot("care_recipient"))
     asked = latest_entity_values(tracker, "red_flag_asked")
     reply = educational_reply(kb, intent, text, medication, drug_class, person, asked, named)
+    # Offers are judged against the topic as classified: its runner-ups and the message's other
+    # questions were ranked against that one. The topic that answered is never offered again.
     second, frame = offered_topic(
         text,
         tracker.latest_message.get("intent_ranking") or [],
-        intent,
-        set(kb.topics),
+        asked_topic,
+        set(kb.topics) - {intent},
         tracker.latest_message.get("questions") or [],
-        read_in_context=intent != latest_intent(tracker),
+        read_in_context=asked_topic != latest_intent(tracker),
     )
     if second:
         reply.text += "\n\n" + kb.frame[frame].format(title=in_sentence(kb.topics[second].title))

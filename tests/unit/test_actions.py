@@ -219,3 +219,27 @@ def test_medicines_of_different_classes_get_no_together_warning(kb):
     entities = [{"entity": "medication", "value": "naproxen"}, {"entity": "medication", "value": "methotrexate"}]
     messages, _ = run(ActionAnswer(), make_tracker("can I take naproxen with methotrexate", "ask_dosage", entities))
     assert "Do not take two NSAIDs at the same time" not in messages[0]["text"]
+
+
+def test_a_class_topic_answered_about_its_medicine_is_not_offered_back_as_a_second_question(kb):
+    # Both questions are about naproxen's risks: answered as naproxen's side effects, the class
+    # topic they were classified as must not come back as "You also asked about risks of NSAIDs".
+    entities = [{"entity": "medication", "value": "naproxen", "start": 4, "end": 12}]
+    ranking = [
+        {"name": "ask_nsaid_side_effects", "confidence": 0.6},
+        {"name": "ask_drug_side_effects", "confidence": 0.35},
+    ]
+    tracker = make_tracker(
+        "can naproxen cause stomach ulcers? and does it hurt the kidneys?",
+        "ask_nsaid_side_effects",
+        entities,
+        ranking=ranking,
+    )
+    tracker.latest_message["questions"] = [
+        {"text": "can naproxen cause stomach ulcers?", "intent": "ask_nsaid_side_effects", "confidence": 0.9},
+        {"text": "and does it hurt the kidneys?", "intent": "ask_nsaid_side_effects", "confidence": 0.8},
+    ]
+    messages, _ = run(ActionAnswer(), tracker)
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert kb.topics["ask_nsaid_side_effects"].title not in titles
+    assert kb.topics["ask_nsaid_side_effects"].title.lower() not in messages[0]["text"].lower()
