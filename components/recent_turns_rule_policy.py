@@ -6,7 +6,7 @@ builds the state of every turn since the conversation began, twice per predictio
 100-message conversation that was about a quarter of the Rasa server's CPU (py-spy, 2026-12-03),
 and each reply got slower the longer a person talked. This policy builds the states of the last
 N turns only, N being the longest rule, so it predicts exactly what RulePolicy predicts
-(tests/unit/test_recent_turns_rule_policy.py compares the two) at a cost that does not grow
+(tests/server/test_recent_turns_rule_policy.py compares the two) at a cost that does not grow
 with the conversation's length, apart from replaying its events.
 
 Training is RulePolicy's own: until the rules are learnt, the whole history is read.
