@@ -4,6 +4,8 @@ import functools
 import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from assistant.knowledge import KnowledgeBase, knowledge_base
 from assistant.lexicons import lexicon_pattern
 from assistant.phrase_matching import build_matcher, english_words, exact_or_typo, make_doc
@@ -100,9 +102,13 @@ _ABOUT_THE_STORY = re.compile(
 _NOT_TOLD = re.compile(
     # Only a condition about what may come ("if I get", "if he ever", "if it happens"): "if I
     # have numbness down there, is that an emergency?" is how people report what they have now.
-    r"^\W*if (?:i|he|she|we|you|they|it|my \w+|his \w+|her \w+) (?:ever|get|gets|got|were|was|should|"
-    r"start|starts|develop|develops|catch|catches|happen|happens|come|comes)\b|"
-    r"\b(?:i(?:'ve| have)? (?:read|heard|seen)|someone (?:in|on|said|told)|people (?:say|said|told)|"
+    r"^\W*(?:(?:and|but|so|or) )?if (?:i|he|she|we|you|they|it|(?:my|his|her|the) (?:\w+ ){0,5}?\w+) (?:ever|get|gets|got|"
+    r"were|was|should|start|starts|develop|develops|catch|catches|happen|happens|come|comes|go|goes|turn|turns|"
+    r"become|becomes)\b|"
+    # "Say I slipped on ice this winter": a supposition.
+    r"^\W*(?:say|suppose|imagine|let'?s say) (?:i|he|she|we|you|they|my)\b|"
+    r"\b(?:i(?:'ve| have)? (?:read|heard|seen)|(?:read|heard) (?:that|about|online|somewhere)|"
+    r"someone (?:in|on|said|told)|people (?:say|said|told)|told me|apparently|"
     r"(?:stories|posts|threads) (?:of|about|from))\b",
     re.IGNORECASE,
 )
@@ -135,8 +141,9 @@ _NOW = lexicon_pattern(rf"\b(?:{_TODAY}|{{sudden_start}})\b")
 # 2019". An age, not a clock time ("collapsed at 10"): 25 and over, not followed by minutes.
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _PAST_EVENT = (
-    r"(?:years|months|winters|summers) (?:ago|back)|"
-    rf"{{past_events}}|last {_MONTH}|in (?:19|20)\d\d|"
+    r"(?:years|months|winters|summers) (?:ago|back|later)|"
+    # A named month is never today: "fainted once in july", "my next dose is due in december".
+    rf"{{past_events}}|(?:last|in) {_MONTH}|in (?:19|20)\d\d|"
     rf"(?:{_MONTH}|spring|summer|autumn|fall|winter) (?:of )?(?:19|20)\d\d|"
     r"in (?:my|his|her|their) (?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties)|"
     r"at (?:the age of )?(?:2[5-9]|[3-9]\d)\b(?![:.]\d)|when (?:i|he|she|we|they) (?:was|were)"
@@ -184,20 +191,55 @@ def is_general_question(text: str) -> bool:
     return not _SOMEONE.search(text) or bool(_LONG_STANDING.search(text)) or not_happening
 
 
+# An episode told as over: "she's recovering", "he's fine now", "recovered fully". Not "I'm
+# recovering from a chest infection": that one may be why the fever is happening.
+_OVER = re.compile(
+    r"\b(?:recovered fully|fully recovered|made a full recovery|(?:(?:she|he|they)(?:'s|s|'re|re)?|is|are) recovering(?! from)|"
+    r"(?:(?:she|he|it|they|we|i)(?:'s|s|'re|re|'m|m)?|is|was|are) (?:fine|ok|okay|better|well) now|"
+    r"nothing since|never since)\b",
+    re.IGNORECASE,
+)
+# Asking what to watch for: "what would a serious one look like", "how do you spot sepsis
+# early". The sentence from there on asks in general; what comes before it is still told ("my
+# dad has a fever of 39.5 on Humira, what are the signs of sepsis?" is a report).
+_WATCHING = re.compile(
+    r"\b(?:what (?:are|would be|r) the (?:\w+ )?signs|how (?:do|would|can|could|will) (?:you|i|we|one|people) "
+    r"(?:spot|recogni[sz]e|tell)|what (?:\w+ ){0,4}(?:would|does|do|did|will|might) (?:\w+ ){0,4}?look like|"
+    r"is \w+ enough to (?:worry|go|call|ring)|something to (?:ring|call|worry) about|"
+    r"at what point (?:would|should|do|does|is))\b",
+    re.IGNORECASE,
+)
+
+
 def _background(sentence: str) -> bool:
-    """A dated past event, hearsay or a condition: "my dad fractured his neck at 68", "someone
-    said her husband got sepsis", "if I get a fever out there". Never one that also says now:
+    """A dated past event, hearsay, a condition or an episode that is over: "my dad fractured
+    his neck at 68", "someone said her husband got sepsis", "if I get a fever out there", "she's
+    recovering". Never one that also says now:
     "I had uveitis in 2019 and since this morning the eye is red again"."""
-    return bool(_DATED_PAST.search(sentence) or _NOT_TOLD.search(sentence)) and not _SAID_TODAY.search(sentence)
+    return bool(_DATED_PAST.search(sentence) or _NOT_TOLD.search(sentence) or _OVER.search(sentence)) and not (
+        _SAID_TODAY.search(sentence)
+    )
+
+
+# A sentence's parts, for telling past from present: "my bloods were fine in June but now I have
+# a fever of 39" dates only its first part.
+_CLAUSES = re.compile(r",?\s+but\s+", re.IGNORECASE)
 
 
 def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
-    """The message's sentences as (told as happening, general questions, background)."""
+    """The message's sentences (or their parts around "but") as (told as happening, general
+    questions, background)."""
     told: List[str] = []
     general: List[str] = []
     background: List[str] = []
     for sentence in split_sentences(text.replace("\u2019", "'")):
-        (general if _asks_in_general(sentence) else background if _background(sentence) else told).append(sentence)
+        for part in _CLAUSES.split(sentence):
+            watching = _WATCHING.search(part)
+            if watching and not _asks_in_general(part) and not _background(part):
+                told += [part[: watching.start()]] if part[: watching.start()].strip() else []
+                general.append(part[watching.start() :])
+                continue
+            (general if _asks_in_general(part) else background if _background(part) else told).append(part)
     return told, general, background
 
 
@@ -226,20 +268,35 @@ class RedFlagDetector:
         # Every word of every trigger is a word people use here ("peeing", "pooing"): it is not
         # a typo of another flag's word.
         self._known = frozenset(w for words in self._words.values() for w in words)
-        # Groups that only name medicines: "I'm on Humira" tells no symptom.
-        names = {n.lower() for m in kb.medications.values() for n in m.names} | {
-            w for c in kb.drug_classes.values() for w in c.words
+        # Words that say who, when or which medicine, not what is felt: a story's "I'm", "since"
+        # or "Humira" tells no symptom (`urgent`).
+        names = {w for m in kb.medications.values() for n in m.names for w in n.lower().split()} | {
+            w for c in kb.drug_classes.values() for p in c.words for w in p.split()
         }
-        self._medicine_groups = frozenset(
-            label for label, words in self._words.items() if all(w in names for w in self._phrases[label])
+        lexicons = kb.lexicons
+        self._not_symptoms = (
+            frozenset(STOP_WORDS)
+            | names
+            | lexicons.set("relations")
+            | lexicons.set("personal_pronouns")
+            | lexicons.set("third_person")
+            | lexicons.set("story_context_words")
         )
         # `urgent` and the rules ask about the same message one after the other.
-        self._hits = functools.lru_cache(maxsize=64)(self._match)
+        self._matches = functools.lru_cache(maxsize=64)(self._match)
 
-    def _match(self, text: str) -> FrozenSet[str]:
+    def _hits(self, text: str) -> FrozenSet[str]:
+        """The trigger groups (labels "flag|trigger|group") the text meets."""
+        return self._matches(text)[0]
+
+    def _symptom_hits(self, text: str) -> FrozenSet[str]:
+        """The groups met by words that tell a symptom, not only a person, a time or a medicine."""
+        return self._matches(text)[1]
+
+    def _match(self, text: str) -> Tuple[FrozenSet[str], FrozenSet[str]]:
         texts = {text, without_fillers(text)}
         docs = [make_doc(whole_degrees(without_named_fevers(without_named_vaccines(t)))) for t in texts]
-        hits = set()
+        hits, symptoms = set(), set()
         for doc in docs:
             for match_id, start, end in self._matcher(doc):
                 label = doc.vocab.strings[match_id]
@@ -249,7 +306,9 @@ class RedFlagDetector:
                 if label.split("|")[0] not in ALWAYS_URGENT and said_absent(doc.text[: doc[start].idx]):
                     continue
                 hits.add(label)
-        return frozenset(hits)
+                if any(t.lower_ not in self._not_symptoms for t in doc[start:end]):
+                    symptoms.add(label)
+        return frozenset(hits), frozenset(symptoms)
 
     def urgent(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
         """The red flags the person reports as happening: `find`, less general questions.
@@ -278,9 +337,7 @@ class RedFlagDetector:
         # a fall break your neck? my grandad fell off a ladder"). Background never does.
         told_text = " ".join(told)
         whole = set(self.find(told_text, earlier_medicines)) if told else set()
-        symptoms = (
-            {hit.split("|")[0] for hit in self._hits(told_text) if hit not in self._medicine_groups} if told else set()
-        )
+        symptoms = {hit.split("|")[0] for hit in self._symptom_hits(told_text)} if told else set()
         with_questions = set(self.find(" ".join(told + general), earlier_medicines)) if told and general else set()
         return [f for f in found if f in ALWAYS_URGENT or f in whole or (f in symptoms and f in with_questions)]
 

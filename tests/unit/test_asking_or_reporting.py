@@ -48,9 +48,9 @@ def test_an_asked_about_flag_adds_what_to_do_if_it_is_happening(kb, detector):
 
 
 def _probes() -> dict:
-    """Every round of probes, one list per kind (round 3 is its own file, with its own note)."""
+    """Every round of probes, one list per kind (rounds 3 and 4 are files of their own, each with its note)."""
     merged: dict = {"background": [], "known_false_alarms": [], "urgent": {}}
-    for name in ("red_flag_probes.yml", "red_flag_probes_round3.yml"):
+    for name in ("red_flag_probes.yml", "red_flag_probes_round3.yml", "red_flag_probes_round4.yml"):
         probes = yaml.safe_load((ROOT / "tests/fixtures" / name).read_text())
         merged["background"] += probes["background"]
         merged["known_false_alarms"] += probes["known_false_alarms"]
@@ -90,6 +90,12 @@ STILL_REPORTS = [
     ("adrenal_crisis", "I can't stop vomiting and I've been on prednisone for a year"),
     ("chest_breathing", "I've never had chest pain like this, it started an hour ago"),
     ("chest_breathing", "no idea why but I have crushing chest pain right now"),
+    # An episode is over only when said to be ("he's fine now"), not while it may be the cause.
+    ("infection_on_biologic", "I'm recovering from a chest infection and now have a fever of 39 on Humira"),
+    ("infection_on_biologic", "my dad is on Enbrel, he is recovering from flu but has a temp of 39.5 and is shivering"),
+    # Asking what to watch for after telling a symptom still tells it.
+    ("infection_on_biologic", "my dad has a fever of 39.5 on Humira, what are the signs of sepsis?"),
+    ("blood_count_on_dmard", "my bloods were all fine in June but I have a fever of 39 on methotrexate and mouth ulcers"),
 ]
 
 

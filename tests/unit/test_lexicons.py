@@ -11,7 +11,8 @@ from assistant.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBaseError, knowl
 from assistant.lexicons import lexicon_pattern, placeholders, word_pattern
 
 RULE_MODULES = (caregiver, conversation_control, follow_up, red_flags, text_checks)
-USED_DIRECTLY = {"english_function_words", "other_function_words"}  # assistant/language.py
+# assistant/language.py; assistant/red_flags.py (story_context_words)
+USED_DIRECTLY = {"english_function_words", "other_function_words", "story_context_words"}
 
 
 def patterns():
