@@ -102,7 +102,8 @@ _ABOUT_THE_STORY = re.compile(
 _NOT_TOLD = re.compile(
     # Only a condition about what may come ("if I get", "if he ever", "if it happens"): "if I
     # have numbness down there, is that an emergency?" is how people report what they have now.
-    r"^\W*(?:(?:and|but|so|or) )?if (?:i|he|she|we|you|they|it|(?:my|his|her|the) (?:\w+ ){0,5}?\w+) (?:ever|get|gets|got|"
+    r"^\W*(?:(?:and|but|so|or) )?if (?:i|he|she|we|you|they|it|(?:my|his|her|the) (?:\w+ ){0,5}?\w+) "
+    r"(?:ever|get|gets|got|"
     r"were|was|should|start|starts|develop|develops|catch|catches|happen|happens|come|comes|go|goes|turn|turns|"
     r"become|becomes)\b|"
     # "Say I slipped on ice this winter": a supposition.
@@ -194,7 +195,8 @@ def is_general_question(text: str) -> bool:
 # An episode told as over: "she's recovering", "he's fine now", "recovered fully". Not "I'm
 # recovering from a chest infection": that one may be why the fever is happening.
 _OVER = re.compile(
-    r"\b(?:recovered fully|fully recovered|made a full recovery|(?:(?:she|he|they)(?:'s|s|'re|re)?|is|are) recovering(?! from)|"
+    r"\b(?:recovered fully|fully recovered|made a full recovery|"
+    r"(?:(?:she|he|they)(?:'s|s|'re|re)?|is|are) recovering(?! from)|"
     r"(?:(?:she|he|it|they|we|i)(?:'s|s|'re|re|'m|m)?|is|was|are) (?:fine|ok|okay|better|well) now|"
     r"nothing since|never since)\b",
     re.IGNORECASE,

@@ -95,7 +95,7 @@ STILL_REPORTS = [
     ("infection_on_biologic", "my dad is on Enbrel, he is recovering from flu but has a temp of 39.5 and is shivering"),
     # Asking what to watch for after telling a symptom still tells it.
     ("infection_on_biologic", "my dad has a fever of 39.5 on Humira, what are the signs of sepsis?"),
-    ("blood_count_on_dmard", "my bloods were all fine in June but I have a fever of 39 on methotrexate and mouth ulcers"),
+    ("blood_count_on_dmard", "my bloods were fine in June but I have a fever of 39 on methotrexate and mouth ulcers"),
 ]
 
 
