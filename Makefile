@@ -24,7 +24,7 @@ MINILM := $(VENV)/.minilm
 # The understanding floors, on the SEALED test half (tests/real_questions/test.yml), just under
 # what the served model measures (docs/understanding.md): a drop fails CI. The margin is the
 # pipeline's lead over the best baseline trained in the same run.
-UNDERSTANDING_FLOORS := --min-test-accuracy 0.91 --max-did-you-mean 0.03 --max-false-emergency 0.015 \
+UNDERSTANDING_FLOORS := --min-test-accuracy 0.91 --max-did-you-mean 0.03 --max-false-emergency 0.01 \
 	--min-long-accuracy 0.89 --min-holdout-accuracy 0.97 --min-margin 0.0
 # What the trained model depends on: the training data and config, the components, and the
 # code that shapes what the classifier learns (what its fingerprint_addon hashes,
