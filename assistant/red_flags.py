@@ -8,6 +8,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from assistant.knowledge import KnowledgeBase, knowledge_base
 from assistant.lexicons import lexicon_pattern
+from assistant.medications import medication_finder
 from assistant.phrase_matching import build_matcher, english_words, exact_or_typo, make_doc
 from assistant.sentences import split_sentences
 
@@ -142,7 +143,7 @@ _NOW = lexicon_pattern(rf"\b(?:{_TODAY}|{{sudden_start}})\b")
 # 2019". An age, not a clock time ("collapsed at 10"): 25 and over, not followed by minutes.
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _PAST_EVENT = (
-    r"(?:years|months|winters|summers) (?:ago|back|later)|"
+    r"(?:years|months|winters|summers) (?:ago|back|later)|(?:a|one|two|three|a few) (?:year|month)s? later|"
     # A named month is never today: "fainted once in july", "my next dose is due in december".
     rf"{{past_events}}|(?:last|in) {_MONTH}|in (?:19|20)\d\d|"
     rf"(?:{_MONTH}|spring|summer|autumn|fall|winter) (?:of )?(?:19|20)\d\d|"
@@ -208,7 +209,7 @@ _WATCHING = re.compile(
     r"\b(?:what (?:are|would be|r) the (?:\w+ )?signs|how (?:do|would|can|could|will) (?:you|i|we|one|people) "
     r"(?:spot|recogni[sz]e|tell)|what (?:\w+ ){0,4}(?:would|does|do|did|will|might) (?:\w+ ){0,4}?look like|"
     r"is \w+ enough to (?:worry|go|call|ring)|something to (?:ring|call|worry) about|"
-    r"at what point (?:would|should|do|does|is))\b",
+    r"at what point (?:would|should|do|does|is)|what (?:temperature|temp|number|reading) (?:counts|is classed|is)\b)\b",
     re.IGNORECASE,
 )
 
@@ -228,6 +229,14 @@ def _background(sentence: str) -> bool:
 _CLAUSES = re.compile(r",?\s+but\s+", re.IGNORECASE)
 
 
+_SUBCLAUSES = re.compile(r"\s*[,;]\s*|\s+(?:and|so|then)\s+", re.IGNORECASE)
+_PRESENT = re.compile(
+    r"\b(?:(?:i|he|she|it|they|we|my \w+|his \w+|her \w+)(?:'m|'s|'re| am| is| are| has| have| feel| feels| keep| "
+    r"keeps| can't| cant| cannot)|now|currently)\b",
+    re.IGNORECASE,
+)
+
+
 def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
     """The message's sentences (or their parts around "but") as (told as happening, general
     questions, background)."""
@@ -241,7 +250,21 @@ def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
                 told += [part[: watching.start()]] if part[: watching.start()].strip() else []
                 general.append(part[watching.start() :])
                 continue
-            (general if _asks_in_general(part) else background if _background(part) else told).append(part)
+            if _asks_in_general(part):
+                general.append(part)
+            elif not _background(part):
+                told.append(part)
+            elif _NOT_TOLD.search(part) or _OVER.search(part):
+                background.append(part)
+            else:
+                # Dated: from a clause that speaks in the present until the next dated one, it is
+                # still told ("I was diagnosed in 2019 and my eye is red and painful").
+                # A clause that asks ("would they ever restart a biologic after sepsis") tells nothing.
+                now = False
+                for clause in _SUBCLAUSES.split(part):
+                    asks = bool(_GENERAL_START.search(clause))
+                    now = not (asks or _DATED_PAST.search(clause)) and (now or bool(_PRESENT.search(clause)))
+                    (told if now else background).append(clause)
     return told, general, background
 
 
@@ -338,6 +361,9 @@ class RedFlagDetector:
         # (not only a medicine) while a general question in the message supplies the rest ("can
         # a fall break your neck? my grandad fell off a ladder"). Background never does.
         told_text = " ".join(told)
+        # A medicine named anywhere in the message is still taken unless said otherwise:
+        # "diagnosed in 2019, a year later I started Humira, and now I have a fever of 39".
+        earlier_medicines = [*earlier_medicines, *(m.value for m in medication_finder().find(text))]
         whole = set(self.find(told_text, earlier_medicines)) if told else set()
         symptoms = {hit.split("|")[0] for hit in self._symptom_hits(told_text)} if told else set()
         with_questions = set(self.find(" ".join(told + general), earlier_medicines)) if told and general else set()

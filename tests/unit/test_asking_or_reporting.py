@@ -96,6 +96,12 @@ STILL_REPORTS = [
     # Asking what to watch for after telling a symptom still tells it.
     ("infection_on_biologic", "my dad has a fever of 39.5 on Humira, what are the signs of sepsis?"),
     ("blood_count_on_dmard", "my bloods were fine in June but I have a fever of 39 on methotrexate and mouth ulcers"),
+    # A dated sentence is past only up to where it speaks in the present; a medicine named in a
+    # dated part is still taken.
+    ("infection_on_biologic", "I was diagnosed in 2019 and I have a fever of 39 on Humira"),
+    ("infection_on_biologic", "Diagnosed in 2019, a year later I started Humira and now I have a fever of 39"),
+    ("eye_emergency", "I was diagnosed in 2015 and my eye is red and painful and the light hurts"),
+    ("low_calcium", "My dad had his last Prolia injection in October, he has tingling round his lips and cramps"),
 ]
 
 
