@@ -209,7 +209,7 @@ _WATCHING = re.compile(
     r"\b(?:what (?:are|would be|r) the (?:\w+ )?signs|how (?:do|would|can|could|will) (?:you|i|we|one|people) "
     r"(?:spot|recogni[sz]e|tell)|what (?:\w+ ){0,4}(?:would|does|do|did|will|might) (?:\w+ ){0,4}?look like|"
     r"is \w+ enough to (?:worry|go|call|ring)|something to (?:ring|call|worry) about|"
-    r"at what point (?:would|should|do|does|is)|what (?:temperature|temp|number|reading) (?:counts|is classed|is)\b)\b",
+    r"at what point (?:would|should|do|does|is))\b",
     re.IGNORECASE,
 )
 
@@ -227,8 +227,7 @@ def _background(sentence: str) -> bool:
 # A sentence's parts, for telling past from present: "my bloods were fine in June but now I have
 # a fever of 39" dates only its first part.
 _CLAUSES = re.compile(r",?\s+but\s+", re.IGNORECASE)
-
-
+# A dated part's clauses, and what speaks in the present in one (`split_story`).
 _SUBCLAUSES = re.compile(r"\s*[,;]\s*|\s+(?:and|so|then)\s+", re.IGNORECASE)
 _PRESENT = re.compile(
     r"\b(?:(?:i|he|she|it|they|we|my \w+|his \w+|her \w+)(?:'m|'s|'re| am| is| are| has| have| feel| feels| keep| "
