@@ -244,15 +244,15 @@ def split_story(text: str) -> Tuple[List[str], List[str], List[str]]:
     background: List[str] = []
     for sentence in split_sentences(text.replace("\u2019", "'")):
         for part in _CLAUSES.split(sentence):
-            watching = _WATCHING.search(part)
-            if watching and not _asks_in_general(part) and not _background(part):
-                told += [part[: watching.start()]] if part[: watching.start()].strip() else []
-                general.append(part[watching.start() :])
-                continue
             if _asks_in_general(part):
                 general.append(part)
             elif not _background(part):
-                told.append(part)
+                watching = _WATCHING.search(part)
+                if watching is None:
+                    told.append(part)
+                    continue
+                told += [part[: watching.start()]] if part[: watching.start()].strip() else []
+                general.append(part[watching.start() :])
             elif _NOT_TOLD.search(part) or _OVER.search(part):
                 background.append(part)
             else:
@@ -362,10 +362,10 @@ class RedFlagDetector:
         told_text = " ".join(told)
         # A medicine named anywhere in the message is still taken unless said otherwise:
         # "diagnosed in 2019, a year later I started Humira, and now I have a fever of 39".
-        earlier_medicines = [*earlier_medicines, *(m.value for m in medication_finder().find(text))]
-        whole = set(self.find(told_text, earlier_medicines)) if told else set()
+        medicines = [*earlier_medicines, *(m.value for m in medication_finder().find(text))]
+        whole = set(self.find(told_text, medicines)) if told else set()
         symptoms = {hit.split("|")[0] for hit in self._symptom_hits(told_text)} if told else set()
-        with_questions = set(self.find(" ".join(told + general), earlier_medicines)) if told and general else set()
+        with_questions = set(self.find(" ".join(told + general), medicines)) if told and general else set()
         return [f for f in found if f in ALWAYS_URGENT or f in whole or (f in symptoms and f in with_questions)]
 
     def find(self, text: str, earlier_medicines: Iterable[str] = ()) -> List[str]:
